@@ -1,0 +1,10 @@
+export { Tensor, tensor, zeros, sizeOf, sameShape, expectShape } from './tensor.js';
+export { matmul, type MatmulOptions } from './ops.js';
+export { Param, type NamedParam } from './param.js';
+export { Rng, type RngState } from './rng.js';
+export { glorotUniform, glorotLimit, zerosInit } from './init.js';
+export { TsnnError, ShapeError, fmtShape } from './errors.js';
+export { kernels, useBackend, availableBackends, backendName, registerBackend } from './backend.js';
+export type { Kernels, BackendName } from './kernels/kernels.js';
+export { referenceKernels, gemmReference } from './kernels/reference.js';
+export { jsKernels, gemmBlocked } from './kernels/js.js';

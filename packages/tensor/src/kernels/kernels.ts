@@ -1,0 +1,35 @@
+/**
+ * The kernel set a backend provides. Everything works on flat row-major Float32Arrays; shapes are
+ * passed as numbers and checked by the callers (`ops.ts`, the layers), so kernels stay branch-light.
+ *
+ * gemm: c[m, n] = beta·c + op(a)·op(b), where op(a) is [m, k] (a is stored [k, m] when transA) and
+ * op(b) is [k, n] (b is stored [n, k] when transB). beta is 0 (assign) or 1 (accumulate), so backprop
+ * can add `xᵀ·dy` straight into a gradient without materialising a transpose.
+ */
+export interface Kernels {
+  readonly name: BackendName;
+  /** A zeroed buffer of n floats that this backend can use without copying. */
+  alloc(n: number): Float32Array;
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: Float32Array, b: Float32Array, beta: 0 | 1, c: Float32Array): void;
+  /** y[r, j] += bias[j] for every row r of y: [rows, cols]. */
+  addBias(y: Float32Array, bias: Float32Array, rows: number, cols: number): void;
+  /** db[j] += Σ_r dy[r, j]. */
+  sumRows(dy: Float32Array, db: Float32Array, rows: number, cols: number): void;
+  /** y = max(x, 0), element-wise over the first n entries (x and y may be the same array). */
+  relu(x: Float32Array, y: Float32Array, n: number): void;
+  /** dx = dy · [y > 0], from the saved output y of relu. */
+  reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void;
+  /** y = 1 / (1 + e^(−x)), computed without overflow for large |x|. */
+  sigmoid(x: Float32Array, y: Float32Array, n: number): void;
+  /** dx = dy · y · (1 − y), from the saved output y of sigmoid. */
+  sigmoidBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void;
+  /** y = a − b. */
+  sub(a: Float32Array, b: Float32Array, y: Float32Array, n: number): void;
+  /** y = a · b (element-wise). */
+  mul(a: Float32Array, b: Float32Array, y: Float32Array, n: number): void;
+  /** Keras RMSprop: v ← ρv + (1−ρ)g²; θ ← θ − lr·g / sqrt(v + ε). */
+  rmsprop(theta: Float32Array, g: Float32Array, v: Float32Array, n: number, lr: number, rho: number, eps: number): void;
+}
+
+export type BackendName = 'js' | 'wasm';

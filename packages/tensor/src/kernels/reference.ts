@@ -1,0 +1,64 @@
+/**
+ * Plain, obviously-correct kernels. They are the definition the fast kernels are tested against,
+ * and they are slow on purpose: one multiply-add per loop turn, no blocking.
+ */
+import type { Kernels } from './kernels.js';
+
+/** c[m, n] = beta·c + op(a)·op(b), with a double accumulator per output. */
+export function gemmReference(transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float32Array, b: Float32Array, beta: 0 | 1, c: Float32Array): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        const aip = transA ? a[p * m + i] : a[i * k + p];
+        const bpj = transB ? b[j * k + p] : b[p * n + j];
+        s += aip * bpj;
+      }
+      c[i * n + j] = beta === 0 ? s : c[i * n + j] + s;
+    }
+  }
+}
+
+export const referenceKernels: Kernels = {
+  name: 'js',
+  alloc: (n) => new Float32Array(n),
+  gemm: gemmReference,
+  addBias(y, bias, rows, cols) {
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) y[r * cols + j] += bias[j];
+  },
+  sumRows(dy, db, rows, cols) {
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += dy[r * cols + j];
+      db[j] += s;
+    }
+  },
+  relu(x, y, n) {
+    for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+  },
+  reluBackward(y, dy, dx, n) {
+    for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+  },
+  sigmoid(x, y, n) {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      y[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+    }
+  },
+  sigmoidBackward(y, dy, dx, n) {
+    for (let i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1 - y[i]);
+  },
+  sub(a, b, y, n) {
+    for (let i = 0; i < n; i++) y[i] = a[i] - b[i];
+  },
+  mul(a, b, y, n) {
+    for (let i = 0; i < n; i++) y[i] = a[i] * b[i];
+  },
+  rmsprop(theta, g, v, n, lr, rho, eps) {
+    for (let i = 0; i < n; i++) {
+      v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
+      theta[i] -= (lr * g[i]) / Math.sqrt(v[i] + eps);
+    }
+  },
+};
