@@ -6,8 +6,10 @@
 import type { BackendName, Kernels } from './kernels/kernels.js';
 import { jsKernels } from './kernels/js.js';
 import { TsnnError } from './errors.js';
+import { loadWasmKernels } from './wasm/index.js';
 
 const registry = new Map<BackendName, () => Kernels | null>([['js', () => jsKernels]]);
+registry.set('wasm', loadWasmKernels);
 let active: Kernels = jsKernels;
 let chosen = false;
 

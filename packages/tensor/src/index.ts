@@ -1,6 +1,7 @@
 export { Tensor, tensor, zeros, sizeOf, sameShape, expectShape } from './tensor.js';
 export { matmul, type MatmulOptions } from './ops.js';
 export { Param, type NamedParam } from './param.js';
+export { Workspace, outTensor } from './workspace.js';
 export { Rng, type RngState } from './rng.js';
 export { glorotUniform, glorotLimit, zerosInit } from './init.js';
 export { TsnnError, ShapeError, fmtShape } from './errors.js';
@@ -8,3 +9,5 @@ export { kernels, useBackend, availableBackends, backendName, registerBackend } 
 export type { Kernels, BackendName } from './kernels/kernels.js';
 export { referenceKernels, gemmReference } from './kernels/reference.js';
 export { jsKernels, gemmBlocked } from './kernels/js.js';
+export { loadWasmKernels } from './wasm/index.js';
+export { allclose, firstMismatch, type Mismatch } from './allclose.js';

@@ -2,7 +2,6 @@
  * A tensor is a flat row-major Float32Array with a shape. Nothing more: no autograd graph, no device.
  * Layers pass tensors forward and gradients (also tensors) backward by hand.
  */
-import { kernels } from './backend.js';
 import { ShapeError, fmtShape } from './errors.js';
 
 export class Tensor {
@@ -15,7 +14,9 @@ export class Tensor {
       throw new ShapeError(`Tensor: data has ${data.length} values but shape ${fmtShape(shape)} needs ${n}`);
     }
     this.shape = shape;
-    this.data = data ?? kernels().alloc(n);
+    // An ordinary, garbage-collected array: long-lived buffers (parameters, workspaces, optimizer state)
+    // come from kernels().alloc instead, so the WASM backend can use them without copying.
+    this.data = data ?? new Float32Array(n);
   }
 
   get size(): number {

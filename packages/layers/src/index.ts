@@ -1,0 +1,15 @@
+export type { Context, Call, Layer, LayerConfig, MergeLayer, MergeCall } from './layer.js';
+export { Dense, type DenseOptions } from './dense.js';
+export { Dropout } from './dropout.js';
+export { Subtract } from './subtract.js';
+export { ReLU } from './relu.js';
+export { Sigmoid } from './sigmoid.js';
+export { type Activation, ACTIVATIONS } from './activations.js';
+export { Sequential } from './sequential.js';
+export { Siamese, type SiameseCall } from './siamese.js';
+export { uniqueParameters, zeroGrads } from './params.js';
+export { contrastiveLoss, binaryCrossentropy, BCE_EPSILON, LOSSES, type LossFn, type LossName, type LossResult } from './losses.js';
+export { BinaryCounts, binaryAccuracy, precision, recall } from './metrics.js';
+export { type PairData, pairArrays } from './data.js';
+export { fit, evaluate, predict, type FitOptions, type EpochLogs, type BatchLogs, type EvalResult, type Stepper, type PredictOptions } from './fit.js';
+export { checkGradients, type GradCheckTarget, type GradCheckReport } from './gradcheck.js';

@@ -1,0 +1,64 @@
+/**
+ * Sequential: layers applied in order. Each layer gets a stable path name from its kind and its rank
+ * among layers of that kind (`dense1`, `dropout1`, `dense2`, …), so parameters are `dense2.kernel`.
+ * Applying the same Sequential twice in one step is what weight sharing is: see Siamese.
+ */
+import { TsnnError, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
+import type { Call, Context, Layer, LayerConfig } from './layer.js';
+import { uniqueParameters } from './params.js';
+
+export class Sequential implements Layer {
+  readonly kind = 'sequential';
+  readonly layers: readonly Layer[];
+  /** Path names of the layers, in order. */
+  readonly names: readonly string[];
+  inFeatures: number | null = null;
+  outFeatures: number | null = null;
+
+  constructor(layers: Layer[]) {
+    this.layers = layers;
+    const counts = new Map<string, number>();
+    this.names = layers.map((l) => {
+      const c = (counts.get(l.kind) ?? 0) + 1;
+      counts.set(l.kind, c);
+      return `${l.kind}${c}`;
+    });
+  }
+
+  build(inFeatures: number, rng: Rng): number {
+    if (!Number.isInteger(inFeatures) || inFeatures < 1) throw new TsnnError(`Sequential.build: inFeatures must be a positive integer, got ${inFeatures}`);
+    let f = inFeatures;
+    for (const l of this.layers) f = l.build(f, rng);
+    this.inFeatures = inFeatures;
+    this.outFeatures = f;
+    return f;
+  }
+
+  forward(x: Tensor, ctx: Context): Call {
+    const calls: Call[] = [];
+    let h = x;
+    for (const l of this.layers) {
+      const c = l.forward(h, ctx);
+      calls.push(c);
+      h = c.y;
+    }
+    // Saves each layer's call; runs their backward in reverse order.
+    const backward = (dy: Tensor, inputGrad = true): Tensor | null => {
+      let g: Tensor | null = dy;
+      for (let i = calls.length - 1; i >= 0; i--) {
+        g = calls[i].backward(g!, i > 0 || inputGrad);
+      }
+      return g;
+    };
+    return { y: h, backward };
+  }
+
+  /** Every parameter once, named `<layer>.<param>` (e.g. `dense1.kernel`). */
+  parameters(): NamedParam[] {
+    return uniqueParameters(this.layers.map((l, i) => [this.names[i], l.parameters()]));
+  }
+
+  config(): LayerConfig {
+    return { kind: this.kind, inFeatures: this.inFeatures, layers: this.layers.map((l) => l.config()) };
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Siamese: one base model applied to two inputs (shared weights), a merge layer, and a head.
+ *
+ *   xa ─ base ─┐
+ *              merge ─ head ─ y          e.g. Subtract → Dropout → Dense(16) → Dense(1, sigmoid)
+ *   xb ─ base ─┘
+ *
+ * The base is one instance called twice per step. Each call keeps its own saved values (closures), and
+ * both backward passes add into the base's one set of gradients, so the shared weights get the sum of
+ * the two branches' gradients — exactly what two untied copies would get, added together.
+ */
+import { TsnnError, Workspace, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
+import type { Context, LayerConfig, MergeLayer } from './layer.js';
+import type { Sequential } from './sequential.js';
+import { uniqueParameters, zeroGrads } from './params.js';
+
+export interface SiameseCall {
+  /** The head's output: [batch, outFeatures]. */
+  y: Tensor;
+  /** Adds every parameter's gradient for dL/dy. */
+  backward(dy: Tensor): void;
+}
+
+export class Siamese {
+  readonly base: Sequential;
+  readonly merge: MergeLayer;
+  readonly head: Sequential;
+  private inferenceWs = new Workspace();
+
+  constructor({ base, merge, head }: { base: Sequential; merge: MergeLayer; head: Sequential }) {
+    this.base = base;
+    this.merge = merge;
+    this.head = head;
+  }
+
+  /** Create all weights for inputs of `inFeatures` features. Returns the head's output features. */
+  build(inFeatures: number, rng: Rng): number {
+    const embed = this.base.build(inFeatures, rng);
+    return this.head.build(this.merge.outFeatures(embed), rng);
+  }
+
+  get inFeatures(): number {
+    if (this.base.inFeatures === null) throw new TsnnError('Siamese: model is not built yet (call build(inFeatures, rng))');
+    return this.base.inFeatures;
+  }
+
+  forward(xa: Tensor, xb: Tensor, ctx: Context): SiameseCall {
+    const a = this.base.forward(xa, ctx); // a.y: [batch, embed]
+    const b = this.base.forward(xb, ctx); // b.y: [batch, embed]
+    const m = this.merge.forward(a.y, b.y, ctx);
+    const h = this.head.forward(m.y, ctx);
+    // Saves the four calls. Backward: head, merge, then both branches into the shared base's grads.
+    const backward = (dy: Tensor): void => {
+      const dm = h.backward(dy)!;
+      const [da, db] = m.backward(dm);
+      a.backward(da, false);
+      b.backward(db, false);
+    };
+    return { y: h.y, backward };
+  }
+
+  /** The embedding of x under the shared base, in inference mode. */
+  embed(x: Tensor, rng: Rng): Tensor {
+    return this.base.forward(x, { training: false, rng }).y;
+  }
+
+  /** Every parameter once: `base.dense1.kernel`, …, `head.dense2.bias`. */
+  parameters(): NamedParam[] {
+    return uniqueParameters([['base', this.base.parameters()], ['head', this.head.parameters()]]);
+  }
+
+  zeroGrad(): void {
+    zeroGrads(this.parameters());
+  }
+
+  config(): LayerConfig {
+    return { kind: 'siamese', base: this.base.config(), merge: this.merge.config(), head: this.head.config() };
+  }
+
+  /** A workspace for inference calls (predict/evaluate), reused across calls. */
+  get predictWorkspace(): Workspace {
+    return this.inferenceWs;
+  }
+}

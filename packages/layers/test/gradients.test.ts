@@ -1,0 +1,125 @@
+/**
+ * The central property tests: every layer's and loss's analytic gradient, with respect to its inputs and
+ * its parameters, matches central finite differences on random shapes and values.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Rng, Tensor } from '@tsnn/tensor';
+import {
+  Dense, Dropout, ReLU, Sequential, Sigmoid, Subtract, binaryCrossentropy, checkGradients, contrastiveLoss,
+  type Activation, type GradCheckTarget, type Layer,
+} from '@tsnn/layers';
+import { awayFromZero, probe, randomTensor } from './helpers.js';
+
+const small = fc.integer({ min: 1, max: 9 });
+
+/** Checks dL/dx and every dL/dθ of one layer under the probe loss. The layer's forward must be a pure function of (x, seed). */
+function checkLayer(layer: Layer, x: Tensor, seed: number, training = true) {
+  const rng = new Rng(seed);
+  const ctx = () => ({ training, rng: new Rng(seed ^ 0x5eed) });
+  const call = layer.forward(x, ctx());
+  const { r, loss, scale } = probe([...call.y.shape], rng);
+  for (const { param } of layer.parameters()) param.zeroGrad();
+  const dx = call.backward(r)!;
+  const targets: GradCheckTarget[] = [{ name: 'x', value: x.data, grad: dx.data.slice() }];
+  for (const { name, param } of layer.parameters()) targets.push({ name, value: param.value, grad: param.grad.slice() });
+  return checkGradients(() => loss(layer.forward(x, ctx()).y), targets, { lossScale: scale(call.y) });
+}
+
+describe('gradient checks (fast-check, central differences)', () => {
+  it('Dense, each activation, with respect to x, kernel and bias', () => {
+    fc.assert(fc.property(small, small, small, fc.constantFrom<Activation>('linear', 'relu', 'sigmoid'), fc.integer(), (batch, inF, units, activation, seed) => {
+      const rng = new Rng(seed);
+      const dense = new Dense(units, { activation });
+      dense.build(inF, rng);
+      const x = randomTensor([batch, inF], rng);
+      // Keep ReLU away from its kink: reject draws with a pre-activation within 0.02 of zero.
+      const linear = new Dense(units);
+      linear.kernel = dense.kernel;
+      linear.bias = dense.bias;
+      const z = linear.forward(x, { training: false, rng }).y; // z = x·W + b, shared weights
+      fc.pre(activation !== 'relu' || z.data.every((v) => Math.abs(v) > 0.02));
+      const report = checkLayer(dense, x, seed);
+      expect(report.ok, report.message).toBe(true);
+      expect(report.checked).toBe(batch * inF + inF * units + units);
+    }), { numRuns: 60 });
+  });
+
+  it('ReLU and Sigmoid with respect to x', () => {
+    fc.assert(fc.property(small, small, fc.integer(), (rows, cols, seed) => {
+      const rng = new Rng(seed);
+      for (const layer of [new ReLU(), new Sigmoid()]) {
+        const x = awayFromZero([rows, cols], rng, 0.05);
+        for (let i = 0; i < x.size; i++) x.data[i] *= 4;
+        const report = checkLayer(layer, x, seed);
+        expect(report.ok, `${layer.kind}: ${report.message}`).toBe(true);
+      }
+    }));
+  });
+
+  it('Dropout in training (fixed mask per seed) and inference', () => {
+    fc.assert(fc.property(small, small, fc.double({ min: 0, max: 0.9, noNaN: true }), fc.integer(), fc.boolean(), (rows, cols, rate, seed, training) => {
+      const x = randomTensor([rows, cols], new Rng(seed));
+      const report = checkLayer(new Dropout(rate), x, seed, training);
+      expect(report.ok, report.message).toBe(true);
+    }));
+  });
+
+  it('Subtract with respect to both inputs', () => {
+    fc.assert(fc.property(small, small, fc.integer(), (rows, cols, seed) => {
+      const rng = new Rng(seed);
+      const a = randomTensor([rows, cols], rng), b = randomTensor([rows, cols], rng);
+      const sub = new Subtract();
+      const ctx = { training: true, rng };
+      const call = sub.forward(a, b, ctx);
+      const { r, loss, scale } = probe([rows, cols], rng);
+      const [da, db] = call.backward(r);
+      const report = checkGradients(() => loss(sub.forward(a, b, ctx).y), [
+        { name: 'a', value: a.data, grad: da.data.slice() },
+        { name: 'b', value: b.data, grad: db.data.slice() },
+      ], { lossScale: scale(call.y) });
+      expect(report.ok, report.message).toBe(true);
+    }));
+  });
+
+  it('Sequential of Dense, Dropout and ReLU', () => {
+    fc.assert(fc.property(small, small, small, fc.integer(), (batch, inF, hidden, seed) => {
+      const rng = new Rng(seed);
+      const model = new Sequential([new Dense(hidden, { activation: 'sigmoid' }), new Dropout(0.3), new Dense(hidden), new Sigmoid(), new Dense(2)]);
+      model.build(inF, rng);
+      const report = checkLayer(model, randomTensor([batch, inF], rng), seed);
+      expect(report.ok, report.message).toBe(true);
+    }), { numRuns: 40 });
+  });
+
+  it('contrastive loss with respect to predictions (away from the hinge at p = margin)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer(), (batch, seed) => {
+      const rng = new Rng(seed);
+      const p = new Tensor([batch, 1]);
+      const y = new Float32Array(batch);
+      for (let i = 0; i < batch; i++) {
+        y[i] = rng.int(2);
+        p.data[i] = rng.uniform() < 0.5 ? rng.uniformIn(-0.5, 0.95) : rng.uniformIn(1.05, 2);
+      }
+      const { dp } = contrastiveLoss(p, y);
+      const report = checkGradients(() => contrastiveLoss(p, y).loss, [{ name: 'p', value: p.data, grad: dp.data.slice() }]);
+      expect(report.ok, report.message).toBe(true);
+    }));
+  });
+
+  it('binary cross-entropy with respect to predictions (inside the clip)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer(), (batch, seed) => {
+      const rng = new Rng(seed);
+      const p = new Tensor([batch, 1]);
+      const y = new Float32Array(batch);
+      for (let i = 0; i < batch; i++) {
+        y[i] = rng.int(2);
+        p.data[i] = rng.uniformIn(0.05, 0.95);
+      }
+      const { dp } = binaryCrossentropy(p, y);
+      // The loss is computed in doubles from p, so a small step is free of rounding noise; 1/p curves steeply.
+      const report = checkGradients(() => binaryCrossentropy(p, y).loss, [{ name: 'p', value: p.data, grad: dp.data.slice() }], { eps: 1e-3 });
+      expect(report.ok, report.message).toBe(true);
+    }));
+  });
+});

@@ -1,0 +1,3 @@
+export { Optimizer, type OptimizerState } from './optimizer.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { SGD, type SGDOptions } from './sgd.js';

@@ -1,0 +1,118 @@
+/**
+ * The wasm memory seen from JavaScript: a bump allocator for long-lived buffers, and per-call
+ * staging of ordinary Float32Arrays into scratch space.
+ *
+ * Layout (bytes):  [0, 16) unused | alloc'd buffers, bump-allocated upward to `top` | scratch …
+ * Scratch starts at `top` again on every kernel call and holds copies of arguments that live outside
+ * the memory plus gemm's packed panels. `alloc` zero-fills, since scratch may have dirtied the bytes.
+ *
+ * The memory is shared, so growing it never detaches a view: a grow hands out a new, longer
+ * SharedArrayBuffer and old views keep pointing at the same bytes. Every buffer the memory has
+ * handed out is remembered, which is how a view is recognised as "inside" (no copy needed).
+ */
+import { PAGE_BYTES, type WasmMemory } from './webassembly.js';
+
+const ALIGN = 16;
+const alignUp = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
+
+interface Staged {
+  readonly view: Float32Array;
+  readonly addr: number;
+  readonly len: number;
+  writeBack: boolean;
+}
+
+export class Heap {
+  private heap: Float32Array; // the whole current buffer
+  private readonly ours = new WeakSet<object>();
+  private top = ALIGN;
+  private scratch = ALIGN;
+  private staged: Staged[] = [];
+
+  constructor(readonly memory: WasmMemory, private readonly maxPages: number) {
+    this.heap = this.refresh();
+  }
+
+  private refresh(): Float32Array {
+    const buffer = this.memory.buffer;
+    this.ours.add(buffer);
+    this.heap = new Float32Array(buffer);
+    return this.heap;
+  }
+
+  /** Make sure bytes [0, end) exist, growing by at least doubling; false if past the maximum. */
+  private ensure(end: number): boolean {
+    const pages = this.heap.byteLength / PAGE_BYTES;
+    const need = Math.ceil(end / PAGE_BYTES);
+    if (need <= pages) return true;
+    if (need > this.maxPages) return false;
+    this.memory.grow(Math.min(Math.max(need, 2 * pages), this.maxPages) - pages);
+    this.refresh();
+    return true;
+  }
+
+  /** Whether x is a view into this memory (so kernels can use it in place). */
+  owns(x: Float32Array): boolean {
+    return this.ours.has(x.buffer);
+  }
+
+  /**
+   * n zeroed floats inside the memory, 16-byte aligned. Never freed: meant for long-lived buffers
+   * (parameters, gradients, reused workspaces). When the memory is at its maximum, an ordinary
+   * Float32Array is returned instead (kernels then copy it in and out; slower but correct).
+   */
+  alloc(n: number): Float32Array {
+    const addr = alignUp(this.top);
+    if (!this.ensure(addr + 4 * n)) return new Float32Array(n);
+    this.top = addr + 4 * n;
+    const view = new Float32Array(this.memory.buffer, addr, n);
+    view.fill(0);
+    return view;
+  }
+
+  /** Start a kernel call: scratch is free again from `top`. */
+  begin(): void {
+    this.scratch = alignUp(this.top);
+    this.staged = [];
+  }
+
+  /** Byte address of `len` fresh scratch floats. */
+  reserve(len: number): number {
+    const addr = alignUp(this.scratch);
+    if (!this.ensure(addr + 4 * len)) throw new RangeError(`wasm backend: scratch of ${len} floats exceeds the memory maximum`);
+    this.scratch = addr + 4 * len;
+    return addr;
+  }
+
+  /** Byte address of x's first `len` floats, copied into scratch if x lives outside the memory. */
+  input(x: Float32Array, len: number): number {
+    return this.stage(x, len, true, false);
+  }
+
+  /** Byte address for an output; copied back by `end`. `readsOld`: the kernel also reads it (c += …). */
+  output(x: Float32Array, len: number, readsOld: boolean): number {
+    return this.stage(x, len, readsOld, true);
+  }
+
+  private stage(x: Float32Array, len: number, copyIn: boolean, writeBack: boolean): number {
+    if (this.owns(x)) return x.byteOffset;
+    // The same array passed twice (in-place ops) is staged once.
+    const seen = this.staged.find((s) => s.view === x);
+    if (seen) {
+      seen.writeBack ||= writeBack;
+      return seen.addr;
+    }
+    const addr = this.reserve(len);
+    if (copyIn) this.heap.set(x.subarray(0, len), addr / 4);
+    this.staged.push({ view: x, addr, len, writeBack });
+    return addr;
+  }
+
+  /** Finish a kernel call: copy staged outputs back to their arrays. */
+  end(): void {
+    for (const s of this.staged) {
+      if (s.writeBack) s.view.set(this.heap.subarray(s.addr / 4, s.addr / 4 + s.len));
+    }
+    this.staged = [];
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The WASM SIMD backend: a module emitted from TypeScript at load time (no .wasm file, no toolchain),
+ * instantiated over a shared memory, and wrapped as `Kernels`.
+ *
+ * Every kernel accepts any Float32Array. Arrays from `alloc` (views into the wasm memory) are used in
+ * place; others are copied into scratch, and outputs copied back (see `heap.ts`).
+ */
+import type { Kernels } from '../kernels/kernels.js';
+import { assemble, type FuncDef } from './assembler.js';
+import { elementwiseKernels } from './elementwise.js';
+import { MR, NR, gemmPacked } from './gemm.js';
+import { Heap } from './heap.js';
+import { packCols, packRows } from './pack.js';
+import { webAssembly } from './webassembly.js';
+
+/** Memory limits in 64 KiB pages: 16 MiB to start, at most 2 GiB (so byte addresses stay positive i32). */
+const INITIAL_PAGES = 256;
+const MAX_PAGES = 32768;
+
+type Fn = (...args: number[]) => void;
+
+/** All functions of the module. */
+export function wasmFunctions(): FuncDef[] {
+  return [gemmPacked(), packRows(MR), packCols(MR), packRows(NR), packCols(NR), ...elementwiseKernels()];
+}
+
+/** The module's bytes (imports `env.memory`). */
+export function wasmModuleBytes(): Uint8Array {
+  return assemble(wasmFunctions(), { initial: INITIAL_PAGES, maximum: MAX_PAGES });
+}
+
+let loaded: Kernels | null | undefined;
+
+/** The WASM kernels, or null where WebAssembly, SIMD or shared memory is missing. Memoised. */
+export function loadWasmKernels(): Kernels | null {
+  if (loaded === undefined) loaded = instantiate();
+  return loaded;
+}
+
+function instantiate(): Kernels | null {
+  const wa = webAssembly();
+  if (!wa) return null;
+  try {
+    const bytes = wasmModuleBytes();
+    if (!wa.validate(bytes)) return null;
+    const memory = new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    const instance = new wa.Instance(new wa.Module(bytes), { env: { memory } });
+    return wrap(new Heap(memory, MAX_PAGES), instance.exports as Record<string, Fn>);
+  } catch {
+    return null; // e.g. no SharedArrayBuffer (a browser page that is not cross-origin isolated)
+  }
+}
+
+function wrap(heap: Heap, x: Record<string, Fn>): Kernels {
+  /** One kernel call: stage arguments, run, copy staged outputs back. */
+  const call = (body: () => void): void => {
+    heap.begin();
+    body();
+    heap.end();
+  };
+  const input = heap.input.bind(heap), output = heap.output.bind(heap);
+  const packA = (transA: boolean) => (transA ? x[`packCols${MR}`] : x[`packRows${MR}`]);
+  const packB = (transB: boolean) => (transB ? x[`packRows${NR}`] : x[`packCols${NR}`]);
+
+  return {
+    name: 'wasm',
+    alloc: (n) => heap.alloc(n),
+    gemm(transA, transB, m, n, k, a, b, beta, c) {
+      if (m <= 0 || n <= 0) return;
+      if (k <= 0) {
+        if (beta === 0) c.fill(0, 0, m * n);
+        return;
+      }
+      call(() => {
+        // a: [m, k] ([k, m] if transA); b: [k, n] ([n, k] if transB); c: [m, n]
+        const pa = input(a, m * k), pb = input(b, k * n), pc = output(c, m * n, beta === 1);
+        const ap = heap.reserve(Math.ceil(m / MR) * MR * k); // op(a) in [m/MR][k, MR] panels
+        const bp = heap.reserve(Math.ceil(n / NR) * NR * k); // op(b) in [n/NR][k, NR] panels
+        const tmp = heap.reserve(MR * NR);
+        packA(transA)(pa, m, k, ap);
+        packB(transB)(pb, n, k, bp);
+        x.gemmPacked(m, n, k, ap, bp, beta === 1 ? 1 : 0, pc, tmp);
+      });
+    },
+    addBias(y, bias, rows, cols) {
+      if (rows > 0 && cols > 0) call(() => x.addBias(output(y, rows * cols, true), input(bias, cols), rows, cols));
+    },
+    sumRows(dy, db, rows, cols) {
+      if (rows > 0 && cols > 0) call(() => x.sumRows(input(dy, rows * cols), output(db, cols, true), rows, cols));
+    },
+    relu(xs, y, n) {
+      if (n > 0) call(() => x.relu(input(xs, n), output(y, n, false), n));
+    },
+    reluBackward(y, dy, dx, n) {
+      if (n > 0) call(() => x.reluBackward(input(y, n), input(dy, n), output(dx, n, false), n));
+    },
+    sigmoid(xs, y, n) {
+      if (n > 0) call(() => x.sigmoid(input(xs, n), output(y, n, false), n));
+    },
+    sigmoidBackward(y, dy, dx, n) {
+      if (n > 0) call(() => x.sigmoidBackward(input(y, n), input(dy, n), output(dx, n, false), n));
+    },
+    sub(a, b, y, n) {
+      if (n > 0) call(() => x.sub(input(a, n), input(b, n), output(y, n, false), n));
+    },
+    mul(a, b, y, n) {
+      if (n > 0) call(() => x.mul(input(a, n), input(b, n), output(y, n, false), n));
+    },
+    rmsprop(theta, g, v, n, lr, rho, eps) {
+      if (n > 0) call(() => x.rmsprop(output(theta, n, true), input(g, n), output(v, n, true), n, lr, rho, 1 - rho, eps));
+    },
+  };
+}
