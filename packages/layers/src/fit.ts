@@ -3,7 +3,7 @@
  * binary_accuracy, val_loss and val_binary_accuracy, callbacks per batch and per epoch.
  */
 import { Tensor, TsnnError, Workspace, type Rng } from '@tsnn/tensor';
-import { nowMs } from './clock.js';
+import { nowMs } from './platform.js';
 import type { PairData } from './data.js';
 import type { LossFn } from './losses.js';
 import { BinaryCounts } from './metrics.js';

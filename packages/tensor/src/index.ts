@@ -11,3 +11,4 @@ export { referenceKernels, gemmReference } from './kernels/reference.js';
 export { jsKernels, gemmBlocked } from './kernels/js.js';
 export { loadWasmKernels } from './wasm/index.js';
 export { allclose, firstMismatch, type Mismatch } from './allclose.js';
+export { VERSION } from './version.js';

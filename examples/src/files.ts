@@ -1,0 +1,40 @@
+/** File output for the examples: atomic writes (temporary file in the same folder, fsync, rename). */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** Write `data` to `path` so that a crash leaves either the old file or the new one, never half of one. */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  try {
+    const dfd = openSync(dirname(path), 'r');
+    fsyncSync(dfd);
+    closeSync(dfd);
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  }
+}
+
+/** Create `dir` if needed and prove it is writable, before any long work starts. */
+export function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.write-test.${process.pid}`);
+    writeFileAtomic(probe, 'ok');
+    rmSync(probe);
+  } catch (e) {
+    throw new Error(`--out ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Pairs of digits as in the reference's create_pairs: every image i is paired once with a partner whose
+ * class is drawn with probability ∝ 0.1 + 0.8·[c = yᵢ] (P(same) = 0.5 for 10 classes) and whose image is
+ * uniform within that class. Label 1 = same class.
+ */
+import { TsnnError, type Rng } from '@tsnn/tensor';
+import type { PairData } from '@tsnn/layers';
+import type { IdxDataset } from './idx.js';
+
+export interface Pairs {
+  /** Image indices of the first and second member of each pair: [n]. */
+  a: Uint32Array;
+  b: Uint32Array;
+  /** 1 = same class, 0 = different: [n]. */
+  y: Uint8Array;
+}
+
+export function makePairs(labels: Uint8Array, numClasses: number, rng: Rng): Pairs {
+  const byClass: number[][] = Array.from({ length: numClasses }, () => []);
+  labels.forEach((c, i) => byClass[c].push(i));
+  const present = byClass.map((m, c) => (m.length > 0 ? c : -1)).filter((c) => c >= 0);
+  const n = labels.length;
+  const a = new Uint32Array(n), b = new Uint32Array(n), y = new Uint8Array(n);
+  // Every present class has weight 0.1, the image's own class 0.9.
+  const total = 0.1 * present.length + 0.8;
+  for (let i = 0; i < n; i++) {
+    const yi = labels[i];
+    let u = rng.uniform() * total, k = 0;
+    for (; k < present.length - 1; k++) {
+      const w = present[k] === yi ? 0.9 : 0.1;
+      if (u < w) break;
+      u -= w;
+    }
+    const c = present[k];
+    const members = byClass[c];
+    a[i] = i;
+    b[i] = members[rng.int(members.length)];
+    y[i] = +(c === yi);
+  }
+  return { a, b, y };
+}
+
+/** The first n pairs. */
+export function takePairs(p: Pairs, n: number): Pairs {
+  if (!Number.isInteger(n) || n < 1) throw new TsnnError(`takePairs: n must be a positive integer, got ${n}`);
+  return { a: p.a.subarray(0, n), b: p.b.subarray(0, n), y: p.y.subarray(0, n) };
+}
+
+/** x / 255 for every byte value, computed once (the same float32 as dividing each pixel). */
+const SCALE = new Float32Array(256).map((_, v) => v / 255);
+
+/** Pair data that gathers byte images straight into the batch buffers, scaled to [0, 1]. */
+export function imagePairData(data: IdxDataset, pairs: Pairs): PairData {
+  const d = data.rows * data.cols;
+  const img = data.images;
+  const row = (src: number, dst: Float32Array, at: number) => {
+    const s = src * d;
+    for (let j = 0; j < d; j++) dst[at + j] = SCALE[img[s + j]];
+  };
+  return {
+    size: pairs.y.length,
+    features: d,
+    labels: pairs.y,
+    gather(idx, start, n, xa, xb, y) {
+      for (let r = 0; r < n; r++) {
+        const i = idx[start + r];
+        row(pairs.a[i], xa, r * d);
+        row(pairs.b[i], xb, r * d);
+        y[r] = pairs.y[i];
+      }
+    },
+  };
+}

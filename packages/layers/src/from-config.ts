@@ -1,0 +1,52 @@
+/** Rebuild a model from the configuration stored in a model file (weights are loaded separately). */
+import type { Rng } from '@tsnn/tensor';
+import { ACTIVATIONS, type Activation } from './activations.js';
+import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
+import type { Layer, LayerConfig, MergeLayer } from './layer.js';
+import { ReLU } from './relu.js';
+import { Sequential } from './sequential.js';
+import { Siamese } from './siamese.js';
+import { Sigmoid } from './sigmoid.js';
+import { Subtract } from './subtract.js';
+import { ModelFormatError } from './serialize.js';
+
+function bad(config: unknown, why: string): never {
+  throw new ModelFormatError(`model config: ${why} in ${JSON.stringify(config)}`);
+}
+
+export function layerFromConfig(c: LayerConfig): Layer {
+  switch (c.kind) {
+    case 'dense': {
+      const act = c.activation as Activation;
+      if (!ACTIVATIONS.includes(act)) bad(c, `unknown activation '${String(c.activation)}'`);
+      return new Dense(Number(c.units), { activation: act });
+    }
+    case 'dropout': return new Dropout(Number(c.rate));
+    case 'relu': return new ReLU();
+    case 'sigmoid': return new Sigmoid();
+    case 'sequential': {
+      if (!Array.isArray(c.layers)) bad(c, 'no layers');
+      return new Sequential((c.layers as LayerConfig[]).map(layerFromConfig));
+    }
+    default: return bad(c, `unknown layer kind '${String(c.kind)}'`);
+  }
+}
+
+export function mergeFromConfig(c: LayerConfig): MergeLayer {
+  if (c.kind === 'subtract') return new Subtract();
+  return bad(c, `unknown merge kind '${String(c.kind)}'`);
+}
+
+/** A built Siamese model with fresh weights, shaped as the config says. */
+export function siameseFromConfig(c: LayerConfig, rng: Rng): Siamese {
+  if (c.kind !== 'siamese') bad(c, `expected a siamese model, got '${String(c.kind)}'`);
+  const base = layerFromConfig(c.base as LayerConfig);
+  const head = layerFromConfig(c.head as LayerConfig);
+  if (!(base instanceof Sequential) || !(head instanceof Sequential)) bad(c, 'base and head must be sequential');
+  const inFeatures = (c.base as LayerConfig).inFeatures;
+  if (!Number.isInteger(inFeatures) || (inFeatures as number) < 1) bad(c, 'base.inFeatures is missing');
+  const model = new Siamese({ base: base as Sequential, merge: mergeFromConfig(c.merge as LayerConfig), head: head as Sequential });
+  model.build(inFeatures as number, rng);
+  return model;
+}

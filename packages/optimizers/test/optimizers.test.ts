@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { Param, type NamedParam } from '@tsnn/tensor';
+import { RMSprop, SGD } from '@tsnn/optimizers';
+
+function scalar(name: string, value: number): NamedParam {
+  return { name, param: new Param([1], new Float32Array([value])) };
+}
+
+describe('RMSprop', () => {
+  it("reproduces Keras's docstring example: lr 0.1, θ = 10, loss θ²/2 → 9.683772 after one step", () => {
+    const p = scalar('theta', 10);
+    const opt = new RMSprop([p], { learningRate: 0.1 });
+    p.param.grad[0] = p.param.value[0]; // d(θ²/2)/dθ = θ
+    opt.step();
+    expect(p.param.value[0]).toBeCloseTo(9.683772, 6);
+  });
+
+  it('follows v ← ρv + (1−ρ)g², θ ← θ − lr·g/sqrt(v + ε) over several steps (Keras defaults)', () => {
+    const p = scalar('w', 1);
+    const opt = new RMSprop([p]);
+    expect([opt.learningRate, opt.rho, opt.epsilon]).toEqual([0.001, 0.9, 1e-7]);
+    let theta = 1, v = 0;
+    for (const g of [0.5, -2, 3, 0.25]) {
+      p.param.grad[0] = g;
+      opt.step();
+      v = 0.9 * v + 0.1 * g * g;
+      theta -= (0.001 * g) / Math.sqrt(v + 1e-7);
+      expect(p.param.value[0]).toBeCloseTo(theta, 6);
+    }
+  });
+
+  it('step() never clears gradients', () => {
+    const p = scalar('w', 1);
+    p.param.grad[0] = 0.3;
+    new RMSprop([p]).step();
+    expect(p.param.grad[0]).toBeCloseTo(0.3, 7);
+  });
+
+  it('state can be read and restored: a resumed optimizer continues identically', () => {
+    const run = (steps: number[], opt: RMSprop, p: NamedParam) => {
+      for (const g of steps) { p.param.grad[0] = g; opt.step(); }
+    };
+    const a = scalar('w', 2), b = scalar('w', 2);
+    const optA = new RMSprop([a]);
+    run([1, -1, 0.5], optA, a);
+    const saved = optA.getState();
+    b.param.value.set(a.param.value);
+    const optB = new RMSprop([b]);
+    optB.setState(JSON.parse(JSON.stringify({ ...saved, slots: { w: { v: [...saved.slots.w.v] } } }), (k, v) => (k === 'v' ? new Float32Array(v) : v)));
+    run([2, 0.1], optA, a);
+    run([2, 0.1], optB, b);
+    expect(b.param.value[0]).toBe(a.param.value[0]);
+    expect(optB.iterations).toBe(5);
+  });
+
+  it('rejects bad hyperparameters and mismatched state with the allowed range', () => {
+    const p = scalar('w', 1);
+    expect(() => new RMSprop([p], { learningRate: 0 })).toThrow('RMSprop: learningRate must be > 0, got 0');
+    expect(() => new RMSprop([p], { rho: 1 })).toThrow('RMSprop: rho must be in [0, 1), got 1');
+    expect(() => new RMSprop([p], { learningRate: NaN })).toThrow('learningRate must be > 0');
+    expect(() => new RMSprop([p, scalar('w', 2)])).toThrow("parameter name 'w' appears twice");
+    const opt = new RMSprop([p]);
+    expect(() => opt.setState({ kind: 'rmsprop', iterations: 0, slots: { w: { v: new Float32Array(3) } } })).toThrow('w.v has 3 values, expected 1');
+    expect(() => opt.setState({ kind: 'sgd', iterations: 0, slots: {} })).toThrow("state is for 'sgd'");
+  });
+});
+
+describe('SGD', () => {
+  it('plain: θ ← θ − lr·g', () => {
+    const p = scalar('w', 1);
+    p.param.grad[0] = 2;
+    new SGD([p], { learningRate: 0.1 }).step();
+    expect(p.param.value[0]).toBeCloseTo(0.8, 7);
+  });
+
+  it('momentum, Keras formula: u ← μu − lr·g; θ ← θ + u', () => {
+    const p = scalar('w', 1);
+    const opt = new SGD([p], { learningRate: 0.1, momentum: 0.9 });
+    p.param.grad[0] = 1;
+    opt.step(); // u = -0.1, θ = 0.9
+    opt.step(); // u = -0.19, θ = 0.71
+    expect(p.param.value[0]).toBeCloseTo(0.71, 6);
+  });
+
+  it('minimises a quadratic', () => {
+    const p = scalar('w', 5);
+    const opt = new SGD([p], { learningRate: 0.1 });
+    for (let i = 0; i < 200; i++) { p.param.grad[0] = 2 * (p.param.value[0] - 3); opt.step(); }
+    expect(p.param.value[0]).toBeCloseTo(3, 5);
+  });
+});
