@@ -81,14 +81,14 @@ export async function runSiamese(opts: SiameseOptions, out: Output): Promise<Sia
   out.line(`tsnn ${VERSION} · backend ${backendName()} · seed ${opts.seed} · ${trainData.size} train / ${testData.size} test pairs ` +
     `(${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ${describe(train)}`);
 
-  let history: EpochLogs[] = [];
+  const history: EpochLogs[] = [];
   if (!opts.evalOnly) {
     const optimizer = new RMSprop(model.parameters());
     const steps = Math.ceil(trainData.size / opts.batchSize);
     const progress = new EpochProgress(out, opts.epochs);
     let epoch = 1;
     progress.startEpoch();
-    history = fit(model, trainData, {
+    fit(model, trainData, {
       epochs: opts.epochs,
       batchSize: opts.batchSize,
       loss: LOSSES[opts.loss],
@@ -98,7 +98,8 @@ export async function runSiamese(opts: SiameseOptions, out: Output): Promise<Sia
       onBatchEnd: (step, total, logs) => progress.batch(epoch, step, total, logs),
       onEpochEnd: (logs) => {
         progress.endEpoch(logs, steps);
-        writeHistory(opts.out, history.concat(logs));
+        history.push(logs);
+        writeHistory(opts.out, history); // after every epoch, so a crash keeps what was learned
         epoch = logs.epoch + 1;
         progress.startEpoch();
       },

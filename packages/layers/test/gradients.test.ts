@@ -2,9 +2,9 @@
  * The central property tests: every layer's and loss's analytic gradient, with respect to its inputs and
  * its parameters, matches central finite differences on random shapes and values.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, Tensor } from '@tsnn/tensor';
+import { availableBackends, Rng, Tensor, useBackend } from '@tsnn/tensor';
 import {
   Dense, Dropout, ReLU, Sequential, Sigmoid, Subtract, binaryCrossentropy, checkGradients, contrastiveLoss,
   type Activation, type GradCheckTarget, type Layer,
@@ -26,7 +26,9 @@ function checkLayer(layer: Layer, x: Tensor, seed: number, training = true) {
   return checkGradients(() => loss(layer.forward(x, ctx()).y), targets, { lossScale: scale(call.y) });
 }
 
-describe('gradient checks (fast-check, central differences)', () => {
+describe.each(availableBackends())('gradient checks (fast-check, central differences) [%s backend]', (backend) => {
+  beforeAll(() => void useBackend(backend));
+
   it('Dense, each activation, with respect to x, kernel and bias', () => {
     fc.assert(fc.property(small, small, small, fc.constantFrom<Activation>('linear', 'relu', 'sigmoid'), fc.integer(), (batch, inF, units, activation, seed) => {
       const rng = new Rng(seed);

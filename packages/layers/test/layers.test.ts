@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, ShapeError, Tensor, TsnnError, Workspace, tensor } from '@tsnn/tensor';
+import { Rng, ShapeError, Tensor, TsnnError, Workspace, availableBackends, firstMismatch, tensor, useBackend } from '@tsnn/tensor';
 import {
   BinaryCounts, Dense, Dropout, Sequential, Siamese, Subtract, binaryAccuracy, binaryCrossentropy, contrastiveLoss, precision, recall,
 } from '@tsnn/layers';
@@ -143,6 +143,23 @@ describe('models', () => {
     const first = run();
     expect(run()).toEqual(first);
     expect(run(new Workspace())).toEqual(first);
+  });
+
+  it('the js and wasm backends agree on a training step within float32 tolerance', () => {
+    const step = (backend: 'js' | 'wasm') => {
+      useBackend(backend);
+      const m = build(7);
+      const ws = new Workspace();
+      const xa = randomTensor([33, 6], new Rng(3)), xb = randomTensor([33, 6], new Rng(4));
+      const call = m.forward(xa, xb, { training: true, rng: new Rng(2), workspace: ws });
+      call.backward(contrastiveLoss(call.y, new Float32Array(33).map((_, i) => i % 2), ws).dp);
+      return [...call.y.data, ...m.parameters().flatMap((p) => [...p.param.grad])];
+    };
+    const backends = availableBackends();
+    const results = backends.map(step);
+    for (let i = 1; i < results.length; i++) {
+      expect(firstMismatch(results[i], results[0], 1e-4, 1e-6), `${backends[i]} vs ${backends[0]}`).toBeNull();
+    }
   });
 
   it('a workspace hands back the same buffers every step', () => {

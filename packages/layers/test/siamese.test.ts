@@ -3,9 +3,9 @@
  * head → contrastive loss, with respect to every parameter; the shared gradient equals the sum of two
  * untied copies' gradients; and the checker itself catches a 5% error and a dropped branch.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, type Tensor } from '@tsnn/tensor';
+import { availableBackends, Rng, type Tensor, useBackend } from '@tsnn/tensor';
 import { Dense, Dropout, Sequential, Siamese, Subtract, checkGradients, contrastiveLoss, type Context, type GradCheckTarget } from '@tsnn/layers';
 import { randomTensor, reluMargin } from './helpers.js';
 
@@ -72,7 +72,9 @@ function targets(model: Siamese, tweak?: (name: string, g: Float32Array) => void
   });
 }
 
-describe('Siamese network, end to end', () => {
+describe.each(availableBackends())('Siamese network, end to end [%s backend]', (backend) => {
+  beforeAll(() => void useBackend(backend));
+
   it('parameters are named by path, each once', () => {
     const model = smallSiamese(4, 3, new Rng(0));
     expect(model.parameters().map((p) => p.name)).toEqual([

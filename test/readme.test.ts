@@ -1,0 +1,29 @@
+/**
+ * The README's library snippet is run as written: extracted from README.md, imported, and its printed
+ * result checked, so the front door never shows code that does not work.
+ */
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, it, vi } from 'vitest';
+
+const root = join(__dirname, '..');
+const snippetFile = join(__dirname, '.readme-snippet.ts');
+
+afterAll(() => rmSync(snippetFile, { force: true }));
+
+it('the README snippet runs and learns its toy task', async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const m = /<!-- snippet:start -->\s*```ts\n([\s\S]*?)```\s*<!-- snippet:end -->/.exec(readme);
+  expect(m, 'README.md has a ```ts block between <!-- snippet:start --> and <!-- snippet:end -->').not.toBeNull();
+  writeFileSync(snippetFile, m![1]);
+  const logs: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
+  try {
+    await import(snippetFile);
+  } finally {
+    spy.mockRestore();
+  }
+  const last = logs.find((l) => l.startsWith('test accuracy'));
+  expect(last, logs.join('\n')).toBeDefined();
+  expect(Number(last!.split(' ').at(-1))).toBeGreaterThan(0.9);
+});
