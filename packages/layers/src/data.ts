@@ -21,13 +21,6 @@ export function pairArrays(a: Float32Array, b: Float32Array, y: ArrayLike<number
   if (a.length !== size * features || b.length !== size * features) {
     throw new TsnnError(`pairArrays: expected a and b of ${size} × ${features} = ${size * features} values, got ${a.length} and ${b.length}`);
   }
-  for (const [name, arr] of [['a', a], ['b', b]] as const) {
-    for (let i = 0; i < arr.length; i++) {
-      if (!Number.isFinite(arr[i])) {
-        throw new TsnnError(`pairArrays: ${name} has a non-finite value ${arr[i]} at pair ${Math.floor(i / features)}, feature ${i % features}`);
-      }
-    }
-  }
   return {
     size,
     features,

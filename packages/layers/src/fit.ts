@@ -38,10 +38,43 @@ export interface FitOptions {
   validation?: PairData;
   /** Shuffle the training pairs each epoch (Keras's default). */
   shuffle?: boolean;
-  /** Start counting at this epoch (for resuming). */
-  initialEpoch?: number;
+  /**
+   * Where training stands. Pass the state of an interrupted run (with the model's weights, the optimizer's
+   * and the generator's state restored) to continue it exactly; fit keeps it up to date as it goes, so a
+   * callback can save it. Default: a fresh start.
+   */
+  state?: FitState;
+  /** Checked after every step; when it returns true, fit returns after that step (state says where). */
+  shouldStop?: () => boolean;
   onBatchEnd?: (step: number, steps: number, logs: BatchLogs) => void;
   onEpochEnd?: (logs: EpochLogs) => void;
+}
+
+/** Everything fit needs, besides weights, optimizer and generator, to continue a run bit-identically. */
+export interface FitState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Steps completed in the current epoch (0 at an epoch boundary). */
+  step: number;
+  /** The current epoch's order of the training pairs (null before the first epoch). */
+  order: Uint32Array | null;
+  /** Sums over the current epoch's completed steps. */
+  lossSum: number;
+  counts: { tp: number; fp: number; tn: number; fn: number };
+  /** Seconds spent in the current epoch so far. */
+  seconds: number;
+  history: EpochLogs[];
+}
+
+export function initialFitState(): FitState {
+  return { epoch: 0, step: 0, order: null, lossSum: 0, counts: { tp: 0, fp: 0, tn: 0, fn: 0 }, seconds: 0, history: [] };
+}
+
+export interface FitResult {
+  history: EpochLogs[];
+  /** True when shouldStop ended training early. */
+  stopped: boolean;
+  state: FitState;
 }
 
 export interface EvalResult {
@@ -64,56 +97,86 @@ class BatchBuffers {
   }
 }
 
-export function fit(model: Siamese, data: PairData, opts: FitOptions): EpochLogs[] {
-  const { epochs, batchSize, loss, optimizer, rng, validation, shuffle = true, initialEpoch = 0 } = opts;
+/** Throws, naming the pair and feature, if a gathered batch holds NaN or ±Infinity. */
+function checkFinite(op: string, x: Float32Array, n: number, features: number, order: ArrayLike<number>, start: number, side: string): void {
+  let sum = 0;
+  for (let i = 0; i < n * features; i++) sum += x[i] * 0; // 0·v is NaN exactly when v is not finite
+  if (sum === 0) return;
+  for (let i = 0; i < n * features; i++) {
+    if (!Number.isFinite(x[i])) {
+      const r = Math.floor(i / features);
+      throw new TsnnError(`${op}: input ${side} of pair ${order[start + r]} has ${x[i]} at feature ${i % features}`);
+    }
+  }
+}
+
+export function fit(model: Siamese, data: PairData, opts: FitOptions): FitResult {
+  const { epochs, batchSize, loss, optimizer, rng, validation, shuffle = true } = opts;
   checkPositiveInt('fit', 'epochs', epochs);
   checkPositiveInt('fit', 'batchSize', batchSize);
-  checkPositiveInt('fit', 'initialEpoch', initialEpoch, 0);
   if (data.features !== model.inFeatures) {
     throw new TsnnError(`fit: data has ${data.features} features per input, the model expects ${model.inFeatures}`);
+  }
+  const state = opts.state ?? initialFitState();
+  if (state.order && state.order.length !== data.size) {
+    throw new TsnnError(`fit: the saved state orders ${state.order.length} pairs, the data has ${data.size}`);
   }
   const params = model.parameters();
   const ws = new Workspace();
   const buffers = new BatchBuffers(ws, data.features);
-  const order = new Uint32Array(data.size).map((_, i) => i);
   const steps = Math.ceil(data.size / batchSize);
-  const history: EpochLogs[] = [];
+  let stopped = false;
 
-  for (let epoch = initialEpoch; epoch < epochs; epoch++) {
-    const t0 = nowMs();
-    if (shuffle) rng.shuffle(order);
-    const counts = new BinaryCounts();
-    let lossSum = 0;
-    for (let s = 0; s < steps; s++) {
+  while (state.epoch < epochs && !stopped) {
+    const t0 = nowMs() - state.seconds * 1000;
+    if (state.step === 0) {
+      state.order ??= new Uint32Array(data.size).map((_, i) => i);
+      if (shuffle) rng.shuffle(state.order);
+    }
+    const order = state.order!;
+    const counts = Object.assign(new BinaryCounts(), state.counts);
+    while (state.step < steps) {
+      const s = state.step;
       const start = s * batchSize;
       const n = Math.min(batchSize, data.size - start);
       ws.reset();
       const { xa, xb, y } = buffers.take(n);
       data.gather(order, start, n, xa.data, xb.data, y);
+      checkFinite('fit', xa.data, n, data.features, order, start, 'a');
+      checkFinite('fit', xb.data, n, data.features, order, start, 'b');
       for (const { param } of params) param.zeroGrad();
       const call = model.forward(xa, xb, { training: true, rng, workspace: ws });
       const { loss: l, dp } = loss(call.y, y, ws);
       if (!Number.isFinite(l)) {
-        throw new TsnnError(`fit: loss is ${l} at epoch ${epoch + 1}, step ${s + 1}/${steps}; ` +
+        throw new TsnnError(`fit: loss is ${l} at epoch ${state.epoch + 1}, step ${s + 1}/${steps}; ` +
           'likely causes: a learning rate too high, or inputs not scaled to a small range (e.g. pixels not divided by 255)');
       }
       call.backward(dp);
       optimizer.step();
-      lossSum += l * n;
       counts.add(call.y.data, y, n);
-      opts.onBatchEnd?.(s + 1, steps, { loss: lossSum / counts.total, binary_accuracy: counts.accuracy });
+      state.lossSum += l * n;
+      state.counts = { tp: counts.tp, fp: counts.fp, tn: counts.tn, fn: counts.fn };
+      state.step = s + 1;
+      state.seconds = (nowMs() - t0) / 1000;
+      opts.onBatchEnd?.(s + 1, steps, { loss: state.lossSum / counts.total, binary_accuracy: counts.accuracy });
+      if (opts.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
     }
-    const logs: EpochLogs = { epoch: epoch + 1, loss: lossSum / data.size, binary_accuracy: counts.accuracy, seconds: 0 };
+    if (stopped && state.step < steps) break;
+    const logs: EpochLogs = { epoch: state.epoch + 1, loss: state.lossSum / data.size, binary_accuracy: counts.accuracy, seconds: 0 };
     if (validation) {
       const v = evaluate(model, validation, { batchSize, loss, rng });
       logs.val_loss = v.loss;
       logs.val_binary_accuracy = v.counts.accuracy;
     }
     logs.seconds = (nowMs() - t0) / 1000;
-    history.push(logs);
+    Object.assign(state, { epoch: state.epoch + 1, step: 0, lossSum: 0, counts: { tp: 0, fp: 0, tn: 0, fn: 0 }, seconds: 0 });
+    state.history.push(logs);
     opts.onEpochEnd?.(logs);
   }
-  return history;
+  return { history: state.history, stopped, state };
 }
 
 export interface PredictOptions {
@@ -134,6 +197,8 @@ export function predict(model: Siamese, data: PairData, { batchSize = 128, rng }
     ws.reset();
     const { xa, xb, y } = buffers.take(n);
     data.gather(order, start, n, xa.data, xb.data, y);
+    checkFinite('predict', xa.data, n, data.features, order, start, 'a');
+    checkFinite('predict', xb.data, n, data.features, order, start, 'b');
     const out = model.forward(xa, xb, { training: false, rng, workspace: ws }).y;
     p.set(out.data.subarray(0, n), start);
     labels.set(y, start);
