@@ -6,7 +6,7 @@ import { Tensor, TsnnError, Workspace, type Rng } from '@tsnn/tensor';
 import { nowMs } from './platform.js';
 import type { PairData } from './data.js';
 import type { LossFn } from './losses.js';
-import { BinaryCounts } from './metrics.js';
+import { BinaryCounts, PROBABILITY, type Decision } from './metrics.js';
 import type { Siamese } from './siamese.js';
 
 /** Anything with a step() over the model's parameters (an optimizer from @tsnn/optimizers). */
@@ -44,6 +44,8 @@ export interface FitOptions {
    * callback can save it. Default: a fresh start.
    */
   state?: FitState;
+  /** How an output becomes "same" for the accuracy (default: a probability > 0.5). */
+  decision?: Decision;
   /** Checked after every step; when it returns true, fit returns after that step (state says where). */
   shouldStop?: () => boolean;
   onBatchEnd?: (step: number, steps: number, logs: BatchLogs) => void;
@@ -111,7 +113,7 @@ function checkFinite(op: string, x: Float32Array, n: number, features: number, o
 }
 
 export function fit(model: Siamese, data: PairData, opts: FitOptions): FitResult {
-  const { epochs, batchSize, loss, optimizer, rng, validation, shuffle = true } = opts;
+  const { epochs, batchSize, loss, optimizer, rng, validation, shuffle = true, decision = PROBABILITY } = opts;
   checkPositiveInt('fit', 'epochs', epochs);
   checkPositiveInt('fit', 'batchSize', batchSize);
   if (data.features !== model.inFeatures) {
@@ -134,7 +136,7 @@ export function fit(model: Siamese, data: PairData, opts: FitOptions): FitResult
       if (shuffle) rng.shuffle(state.order);
     }
     const order = state.order!;
-    const counts = Object.assign(new BinaryCounts(), state.counts);
+    const counts = Object.assign(new BinaryCounts(decision), state.counts);
     while (state.step < steps) {
       const s = state.step;
       const start = s * batchSize;
@@ -167,7 +169,7 @@ export function fit(model: Siamese, data: PairData, opts: FitOptions): FitResult
     if (stopped && state.step < steps) break;
     const logs: EpochLogs = { epoch: state.epoch + 1, loss: state.lossSum / data.size, binary_accuracy: counts.accuracy, seconds: 0 };
     if (validation) {
-      const v = evaluate(model, validation, { batchSize, loss, rng });
+      const v = evaluate(model, validation, { batchSize, loss, rng, decision });
       logs.val_loss = v.loss;
       logs.val_binary_accuracy = v.counts.accuracy;
     }
@@ -182,6 +184,11 @@ export function fit(model: Siamese, data: PairData, opts: FitOptions): FitResult
 export interface PredictOptions {
   batchSize?: number;
   rng: Rng;
+}
+
+export interface EvaluateOptions extends PredictOptions {
+  loss: LossFn;
+  decision?: Decision;
 }
 
 /** Model outputs for every pair, in order, in inference mode: [size]. */
@@ -207,12 +214,12 @@ export function predict(model: Siamese, data: PairData, { batchSize = 128, rng }
 }
 
 /** Mean loss and binary counts over all pairs, in inference mode. */
-export function evaluate(model: Siamese, data: PairData, { batchSize = 128, loss, rng }: PredictOptions & { loss: LossFn }): EvalResult {
+export function evaluate(model: Siamese, data: PairData, { batchSize = 128, loss, rng, decision = PROBABILITY }: EvaluateOptions): EvalResult {
   const { p, y } = predict(model, data, { batchSize, rng });
   let lossSum = 0;
   for (let start = 0; start < data.size; start += batchSize) {
     const n = Math.min(batchSize, data.size - start);
     lossSum += loss(new Tensor([n, 1], p.subarray(start, start + n)), y.subarray(start, start + n)).loss * n;
   }
-  return { loss: lossSum / data.size, counts: new BinaryCounts().add(p, y) };
+  return { loss: lossSum / data.size, counts: new BinaryCounts(decision).add(p, y) };
 }

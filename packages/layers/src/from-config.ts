@@ -3,6 +3,7 @@ import type { Rng } from '@tsnn/tensor';
 import { ACTIVATIONS, type Activation } from './activations.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { EuclideanDistance } from './euclidean.js';
 import type { Layer, LayerConfig, MergeLayer } from './layer.js';
 import { ReLU } from './relu.js';
 import { Sequential } from './sequential.js';
@@ -35,6 +36,7 @@ export function layerFromConfig(c: LayerConfig): Layer {
 
 export function mergeFromConfig(c: LayerConfig): MergeLayer {
   if (c.kind === 'subtract') return new Subtract();
+  if (c.kind === 'euclidean') return new EuclideanDistance();
   return bad(c, `unknown merge kind '${String(c.kind)}'`);
 }
 

@@ -39,6 +39,26 @@ export function contrastiveLoss(p: Tensor, y: ArrayLike<number>, ws?: Workspace,
   return { loss: sum / batch, dp };
 }
 
+/**
+ * Contrastive loss on a distance d (Hadsell et al. 2006; the original Keras mnist_siamese), label 1 = same:
+ * L = mean(y·d² + (1 − y)·max(margin − d, 0)²): same pairs are pulled to distance 0, different pairs pushed
+ * beyond the margin. dL/dd = (2y·d − 2(1 − y)·max(margin − d, 0)) / batch.
+ */
+export function contrastiveDistanceLoss(d: Tensor, y: ArrayLike<number>, ws?: Workspace, margin = 1): LossResult {
+  const batch = checkLabels('contrastiveDistanceLoss', d, y);
+  if (!(margin > 0)) throw new TsnnError(`contrastiveDistanceLoss: margin must be > 0, got ${margin}`);
+  const dd = outTensor(ws, d.shape);
+  const dv = d.data, g = dd.data;
+  let sum = 0;
+  for (let i = 0; i < batch; i++) {
+    const di = dv[i], yi = y[i];
+    const hinge = Math.max(margin - di, 0);
+    sum += yi * di * di + (1 - yi) * hinge * hinge;
+    g[i] = (2 * yi * di - 2 * (1 - yi) * hinge) / batch;
+  }
+  return { loss: sum / batch, dp: dd };
+}
+
 /** Keras's epsilon for clipping probabilities. */
 export const BCE_EPSILON = 1e-7;
 
@@ -62,5 +82,5 @@ export function binaryCrossentropy(p: Tensor, y: ArrayLike<number>, ws?: Workspa
   return { loss: sum / batch, dp };
 }
 
-export const LOSSES = { contrastive: contrastiveLoss, bce: binaryCrossentropy } as const;
+export const LOSSES = { contrastive: contrastiveLoss, bce: binaryCrossentropy, 'contrastive-distance': contrastiveDistanceLoss } as const;
 export type LossName = keyof typeof LOSSES;

@@ -2,18 +2,28 @@
  * Binary classification metrics at a threshold (Keras's binary_accuracy uses p > 0.5).
  * Counts accumulate across batches, so an epoch's figures are exact, not averages of batch averages.
  */
+export interface Decision {
+  threshold: number;
+  /** 'above': an output > threshold means positive (a probability); 'below': < threshold (a distance). */
+  positive: 'above' | 'below';
+}
+
+export const PROBABILITY: Decision = { threshold: 0.5, positive: 'above' };
+export const DISTANCE: Decision = { threshold: 0.5, positive: 'below' };
+
 export class BinaryCounts {
   tp = 0;
   fp = 0;
   tn = 0;
   fn = 0;
 
-  constructor(readonly threshold = 0.5) {}
+  constructor(readonly decision: Decision = PROBABILITY) {}
 
-  /** Count predictions p (predicted positive when p > threshold) against labels y (1 = positive). */
+  /** Count outputs p against labels y (1 = positive). */
   add(p: ArrayLike<number>, y: ArrayLike<number>, n = p.length): this {
+    const { threshold } = this.decision, below = this.decision.positive === 'below';
     for (let i = 0; i < n; i++) {
-      const pos = p[i] > this.threshold;
+      const pos = below ? p[i] < threshold : p[i] > threshold;
       const truth = y[i] === 1;
       if (pos && truth) this.tp++;
       else if (pos) this.fp++;
@@ -44,13 +54,13 @@ export class BinaryCounts {
 }
 
 export function binaryAccuracy(p: ArrayLike<number>, y: ArrayLike<number>, threshold = 0.5): number {
-  return new BinaryCounts(threshold).add(p, y).accuracy;
+  return new BinaryCounts({ threshold, positive: 'above' }).add(p, y).accuracy;
 }
 
 export function precision(p: ArrayLike<number>, y: ArrayLike<number>, threshold = 0.5): number {
-  return new BinaryCounts(threshold).add(p, y).precision;
+  return new BinaryCounts({ threshold, positive: 'above' }).add(p, y).precision;
 }
 
 export function recall(p: ArrayLike<number>, y: ArrayLike<number>, threshold = 0.5): number {
-  return new BinaryCounts(threshold).add(p, y).recall;
+  return new BinaryCounts({ threshold, positive: 'above' }).add(p, y).recall;
 }

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { availableBackends, Rng, Tensor, useBackend } from '@tsnn/tensor';
 import {
-  Dense, Dropout, ReLU, Sequential, Sigmoid, Subtract, binaryCrossentropy, checkGradients, contrastiveLoss,
+  Dense, Dropout, EuclideanDistance, ReLU, Sequential, Sigmoid, Subtract, binaryCrossentropy, checkGradients, contrastiveDistanceLoss, contrastiveLoss,
   type Activation, type GradCheckTarget, type Layer,
 } from '@tsnn/layers';
 import { awayFromZero, probe, randomTensor } from './helpers.js';
@@ -35,12 +35,12 @@ describe.each(availableBackends())('gradient checks (fast-check, central differe
       const dense = new Dense(units, { activation });
       dense.build(inF, rng);
       const x = randomTensor([batch, inF], rng);
-      // Keep ReLU away from its kink: reject draws with a pre-activation within 0.02 of zero.
+      // Keep ReLU away from its kink: reject draws with a pre-activation within 0.05 of zero.
       const linear = new Dense(units);
       linear.kernel = dense.kernel;
       linear.bias = dense.bias;
       const z = linear.forward(x, { training: false, rng }).y; // z = x·W + b, shared weights
-      fc.pre(activation !== 'relu' || z.data.every((v) => Math.abs(v) > 0.02));
+      fc.pre(activation !== 'relu' || z.data.every((v) => Math.abs(v) > 0.05));
       const report = checkLayer(dense, x, seed);
       expect(report.ok, report.message).toBe(true);
       expect(report.checked).toBe(batch * inF + inF * units + units);
@@ -84,6 +84,32 @@ describe.each(availableBackends())('gradient checks (fast-check, central differe
     }));
   });
 
+  it('EuclideanDistance with respect to both inputs', () => {
+    fc.assert(fc.property(small, small, fc.integer(), (rows, cols, seed) => {
+      const rng = new Rng(seed);
+      const a = randomTensor([rows, cols], rng), b = randomTensor([rows, cols], rng);
+      const dist = new EuclideanDistance();
+      const ctx = { training: true, rng };
+      const call = dist.forward(a, b, ctx);
+      fc.pre(call.y.data.every((d) => d > 0.05)); // away from the clamp at sqrt(ε)
+      const { r, loss, scale } = probe([rows, 1], rng);
+      const [da, db] = call.backward(r);
+      const report = checkGradients(() => loss(dist.forward(a, b, ctx).y), [
+        { name: 'a', value: a.data, grad: da.data.slice() },
+        { name: 'b', value: b.data, grad: db.data.slice() },
+      ], { lossScale: scale(call.y) });
+      expect(report.ok, report.message).toBe(true);
+    }));
+  });
+
+  it('EuclideanDistance stays finite when the two embeddings coincide', () => {
+    const a = randomTensor([3, 4], new Rng(1));
+    const call = new EuclideanDistance().forward(a, a, { training: false, rng: new Rng(0) });
+    expect([...call.y.data].every((d) => Math.abs(d - Math.sqrt(1e-7)) < 1e-9)).toBe(true);
+    const [da, db] = call.backward(new Tensor([3, 1], new Float32Array([1, -2, 3])));
+    expect([...da.data, ...db.data].every((g) => g === 0)).toBe(true);
+  });
+
   it('Sequential of Dense, Dropout and ReLU', () => {
     fc.assert(fc.property(small, small, small, fc.integer(), (batch, inF, hidden, seed) => {
       const rng = new Rng(seed);
@@ -105,6 +131,21 @@ describe.each(availableBackends())('gradient checks (fast-check, central differe
       }
       const { dp } = contrastiveLoss(p, y);
       const report = checkGradients(() => contrastiveLoss(p, y).loss, [{ name: 'p', value: p.data, grad: dp.data.slice() }]);
+      expect(report.ok, report.message).toBe(true);
+    }));
+  });
+
+  it('contrastive distance loss with respect to distances (away from the hinge at d = margin)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer(), (batch, seed) => {
+      const rng = new Rng(seed);
+      const d = new Tensor([batch, 1]);
+      const y = new Float32Array(batch);
+      for (let i = 0; i < batch; i++) {
+        y[i] = rng.int(2);
+        d.data[i] = rng.uniform() < 0.5 ? rng.uniformIn(0, 0.95) : rng.uniformIn(1.05, 2);
+      }
+      const { dp } = contrastiveDistanceLoss(d, y);
+      const report = checkGradients(() => contrastiveDistanceLoss(d, y).loss, [{ name: 'd', value: d.data, grad: dp.data.slice() }]);
       expect(report.ok, report.message).toBe(true);
     }));
   });
