@@ -59,9 +59,18 @@ export class Siamese {
     return { y: h.y, backward };
   }
 
-  /** The embedding of x under the shared base, in inference mode. */
+  /** The embedding of x under the shared base, in inference mode: [batch, embed]. */
   embed(x: Tensor, rng: Rng): Tensor {
     return this.base.forward(x, { training: false, rng }).y;
+  }
+
+  /**
+   * The model's output for two batches of embeddings (merge → head, inference mode): [batch, out].
+   * With embed(), this compares many inputs without recomputing the shared base for each pair.
+   */
+  compare(ea: Tensor, eb: Tensor, rng: Rng): Tensor {
+    const ctx = { training: false, rng };
+    return this.head.forward(this.merge.forward(ea, eb, ctx).y, ctx).y;
   }
 
   /** Every parameter once: `base.dense1.kernel`, …, `head.dense2.bias`. */

@@ -183,3 +183,19 @@ describe('models', () => {
     });
   });
 });
+
+describe('Siamese embed and compare', () => {
+  it('compare(embed(a), embed(b)) is the model output for the pair', () => {
+    const m = new Siamese({
+      base: new Sequential([new Dense(8, { activation: 'relu' }), new Dropout(0.5), new Dense(4)]),
+      merge: new Subtract(),
+      head: new Sequential([new Dropout(0.5), new Dense(1, { activation: 'sigmoid' })]),
+    });
+    m.build(6, new Rng(0));
+    const rng = new Rng(1);
+    const xa = randomTensor([5, 6], rng), xb = randomTensor([5, 6], rng);
+    const direct = m.forward(xa, xb, { training: false, rng }).y;
+    expect([...m.compare(m.embed(xa, rng), m.embed(xb, rng), rng).data]).toEqual([...direct.data]);
+    expect(m.embed(xa, rng).shape).toEqual([5, 4]);
+  });
+});
