@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, TsnnError } from '@tsnn/tensor';
-import { Dense, Dropout, Sequential, Siamese, Subtract, contrastiveLoss, fit, initialFitState, pairArrays, predict, type FitState, type LossFn, type PairData } from '@tsnn/layers';
+import {
+  Dense, Dropout, Sequential, Siamese, Subtract, contrastiveLoss, decodeCheckpoint, encodeCheckpoint, fit, initialFitState, loadWeights, pairArrays, predict,
+  type LossFn, type PairData,
+} from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 
 function toyModel(seed: number): Siamese {
@@ -21,13 +24,8 @@ function toyData(n: number, seed: number): PairData {
   return pairArrays(a, b, y, 3);
 }
 
-/** Deep copy of a fit state (what a checkpoint file would hold). */
-function snapshot(s: FitState): FitState {
-  return { ...s, order: s.order ? s.order.slice() : null, counts: { ...s.counts }, history: s.history.map((h) => ({ ...h })) };
-}
-
 describe('fit', () => {
-  it('stopped after any step and resumed, finishes bit-identical to an uninterrupted run', () => {
+  it('stopped after any step, checkpointed and resumed, finishes bit-identical to an uninterrupted run', () => {
     const data = toyData(100, 1), validation = toyData(40, 2);
     const run = (stopAt: number | null) => {
       let model = toyModel(3);
@@ -37,15 +35,16 @@ describe('fit', () => {
       const opts = { epochs: 3, batchSize: 16, loss: contrastiveLoss, validation };
       const first = fit(model, data, { ...opts, optimizer: opt, rng, shouldStop: () => ++seen === stopAt });
       if (!first.stopped) return { history: first.history, weights: model.parameters().map((p) => [...p.param.value]) };
-      // "Checkpoint": copy weights, optimizer, generator and fit state into fresh objects, as a new process would.
-      const weights = model.parameters().map((p) => p.param.value.slice());
-      const optState = opt.getState(), rngState = rng.getState(), state = snapshot(first.state);
+      // Checkpoint to bytes and back into fresh objects, as a new process would.
+      const bytes = encodeCheckpoint(model, opt.getState(), rng.getState(), first.state);
+      const ckpt = decodeCheckpoint(bytes);
       model = toyModel(99);
-      model.parameters().forEach((p, i) => p.param.value.set(weights[i]));
+      loadWeights(model, ckpt.model);
       opt = new RMSprop(model.parameters());
-      opt.setState(optState);
+      opt.setState(ckpt.optimizer);
       rng = new Rng(0);
-      rng.setState(rngState);
+      rng.setState(ckpt.rng);
+      const state = ckpt.fit;
       const second = fit(model, data, { ...opts, optimizer: opt, rng, state });
       expect(second.stopped).toBe(false);
       return { history: second.history, weights: model.parameters().map((p) => [...p.param.value]) };

@@ -14,5 +14,6 @@ export { BinaryCounts, binaryAccuracy, precision, recall, PROBABILITY, DISTANCE,
 export { type PairData, pairArrays } from './data.js';
 export { fit, evaluate, predict, initialFitState, type FitOptions, type FitState, type FitResult, type EpochLogs, type BatchLogs, type EvalResult, type Stepper, type PredictOptions, type EvaluateOptions } from './fit.js';
 export { checkGradients, type GradCheckTarget, type GradCheckReport } from './gradcheck.js';
-export { encodeModel, decodeModel, loadWeights, crc32, MODEL_FORMAT_VERSION, ModelFormatError, type ModelManifest, type DecodedModel, type Saveable, type TensorEntry } from './serialize.js';
+export { encodeModel, encodeBundle, decodeModel, loadWeights, type NamedArray, crc32, MODEL_FORMAT_VERSION, ModelFormatError, type ModelManifest, type DecodedModel, type Saveable, type TensorEntry } from './serialize.js';
 export { layerFromConfig, mergeFromConfig, siameseFromConfig } from './from-config.js';
+export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type OptimizerStateLike } from './checkpoint.js';

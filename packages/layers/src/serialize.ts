@@ -64,21 +64,28 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-export function encodeModel(model: Saveable, meta?: Record<string, unknown>): Uint8Array {
-  const params = model.parameters();
+/** A named array to store: its values and shape. */
+export interface NamedArray {
+  name: string;
+  shape: readonly number[];
+  value: Float32Array;
+}
+
+/** Encode a configuration, named float32 arrays and free-form metadata into one file. */
+export function encodeBundle(config: LayerConfig, arrays: NamedArray[], meta?: Record<string, unknown>): Uint8Array {
   const tensors: TensorEntry[] = [];
   let offset = 0;
-  for (const { name, param } of params) {
-    tensors.push({ name, shape: [...param.shape], dtype: 'float32', offset, length: param.size });
-    offset += param.size * 4;
+  for (const { name, shape, value } of arrays) {
+    tensors.push({ name, shape: [...shape], dtype: 'float32', offset, length: value.length });
+    offset += value.length * 4;
   }
   const data = new Uint8Array(offset);
   const view = new DataView(data.buffer);
-  params.forEach(({ param }, i) => {
+  arrays.forEach(({ value }, i) => {
     const base = tensors[i].offset;
-    for (let j = 0; j < param.size; j++) view.setFloat32(base + 4 * j, param.value[j], true);
+    for (let j = 0; j < value.length; j++) view.setFloat32(base + 4 * j, value[j], true);
   });
-  const manifest: ModelManifest = { format: MODEL_FORMAT_VERSION, config: model.config(), tensors, dataBytes: data.length, crc32: crc32(data), meta };
+  const manifest: ModelManifest = { format: MODEL_FORMAT_VERSION, config, tensors, dataBytes: data.length, crc32: crc32(data), meta };
   const json = utf8Encode(JSON.stringify(manifest));
   const dataStart = align4(8 + json.length);
   const out = new Uint8Array(dataStart + data.length);
@@ -87,6 +94,12 @@ export function encodeModel(model: Saveable, meta?: Record<string, unknown>): Ui
   out.set(json, 8);
   out.set(data, dataStart);
   return out;
+}
+
+/** A model file: the architecture and every parameter by its path name. */
+export function encodeModel(model: Saveable, meta?: Record<string, unknown>): Uint8Array {
+  const arrays = model.parameters().map(({ name, param }) => ({ name, shape: param.shape, value: param.value }));
+  return encodeBundle(model.config(), arrays, meta);
 }
 
 function align4(n: number): number {
