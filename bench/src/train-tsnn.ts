@@ -1,0 +1,105 @@
+/** tsnn: gemm through kernels() directly, and training with the library's own fit / evaluate. */
+import { VERSION, backendName, kernels, useBackend, type BackendName } from '@tsnn/tensor';
+import { contrastiveLoss, evaluate, fit } from '@tsnn/layers';
+import { RMSprop } from '@tsnn/optimizers';
+import { siameseMlp } from '@tsnn/examples';
+import { loadBenchData, stepFigures } from './data.js';
+import { sum, type GemmEngine } from './matmul.js';
+import type { TrainFigures } from './systems.js';
+import type { TrainSettings } from './train-settings.js';
+
+/**
+ * The optional thread pool of @tsnn/tensor (Node only, wasm gemm only). Imported through a name that is
+ * not a literal so that bench typechecks and runs whether or not the installed @tsnn/tensor has it.
+ */
+const POOL_MODULE: string = '@tsnn/tensor/pool.node';
+
+interface PoolModule {
+  useThreads?: (n: number) => Promise<void>;
+  threadCount?: () => number;
+}
+
+/** Select the backend and, when asked for and available, the thread pool. Returns what runs and notes. */
+export async function setupTsnn(backend: BackendName, threads: number | null): Promise<{ engine: string; notes: string[] }> {
+  useBackend(backend);
+  const notes: string[] = [];
+  let used = 1;
+  if (threads !== null && threads > 1) {
+    if (backend !== 'wasm') {
+      notes.push(`--threads ${threads} ignored: tsnn's threads only split the wasm backend's gemm`);
+    } else {
+      let pool: PoolModule | null = null;
+      try {
+        pool = (await import(POOL_MODULE)) as PoolModule;
+      } catch (e) {
+        notes.push(`--threads ${threads} ignored: ${POOL_MODULE} is not available (${(e as Error).message.split('\n')[0]})`);
+      }
+      if (pool && typeof pool.useThreads === 'function') {
+        await pool.useThreads(threads);
+        used = pool.threadCount?.() ?? threads;
+        notes.push(`gemm split over ${used} threads by useThreads(${threads}) from ${POOL_MODULE}; element-wise kernels stay on one thread`);
+      } else if (pool) {
+        notes.push(`--threads ${threads} ignored: ${POOL_MODULE} exports no useThreads`);
+      }
+    }
+  }
+  return { engine: `tsnn ${VERSION} ${backendName()} (${used} thread${used > 1 ? 's' : ''})`, notes };
+}
+
+/** Buffers from kernels().alloc (so the wasm backend uses them in place), filled once. */
+export const tsnnGemm: GemmEngine = (c, a, b) => {
+  const k = kernels();
+  const A = k.alloc(a.length);
+  const B = k.alloc(b.length);
+  const C = k.alloc(c.m * c.n);
+  A.set(a);
+  B.set(b);
+  const run = () => k.gemm(c.transA, c.transB, c.m, c.n, c.k, A, B, c.beta, C);
+  return {
+    run,
+    checksum: () => {
+      C.fill(0);
+      run();
+      return sum(C);
+    },
+    dispose: () => {}, // alloc'd buffers live as long as the process
+  };
+};
+
+export function trainTsnn(s: TrainSettings, log: (line: string) => void): TrainFigures {
+  const total = s.warmupSteps + s.steps;
+  const { rng, train, test } = loadBenchData(s.seed, total * s.batchSize, s.valPairs);
+  const model = siameseMlp(train.features, rng);
+  const optimizer = new RMSprop(model.parameters(), { learningRate: 1e-3, rho: 0.9, epsilon: 1e-7 });
+  const stamps = [performance.now()];
+  let firstLoss = NaN, meanLoss = NaN;
+  fit(model, train, {
+    epochs: 1,
+    batchSize: s.batchSize,
+    loss: contrastiveLoss,
+    optimizer,
+    rng,
+    onBatchEnd: (step, _steps, logs) => {
+      stamps.push(performance.now());
+      if (step === 1) firstLoss = logs.loss;
+      meanLoss = logs.loss;
+    },
+  });
+  const f = stepFigures(stamps, s.warmupSteps, s.batchSize);
+  log(`  train ${f.steps} steps after ${s.warmupSteps} warm-up: ${f.pairsPerSec.toFixed(0)} pairs/s, median step ${f.medianStepMs.toFixed(1)} ms`);
+
+  const t0 = performance.now();
+  const v = evaluate(model, test, { batchSize: s.batchSize, loss: contrastiveLoss, rng });
+  const vSeconds = (performance.now() - t0) / 1000;
+  const secondsPer10k = (vSeconds * 10000) / test.size;
+  log(`  validation over ${test.size} test pairs: ${vSeconds.toFixed(2)} s, loss ${v.loss.toFixed(4)}, accuracy ${(100 * v.counts.accuracy).toFixed(1)}%`);
+  return {
+    batchSize: s.batchSize,
+    warmupSteps: s.warmupSteps,
+    ...f,
+    secondsPerEpochWithVal: f.trainSecondsPerEpoch + secondsPer10k,
+    firstLoss,
+    meanLoss,
+    validation: { pairs: test.size, seconds: vSeconds, secondsPer10k, loss: v.loss, accuracy: v.counts.accuracy },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './idx.js';
+export * from './pairs.js';
+export * from './model.js';
