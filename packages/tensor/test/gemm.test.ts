@@ -31,6 +31,18 @@ describe('gemm: register-blocked kernel against the reference', () => {
     );
   });
 
+  it('overwrites c when beta is 0, even where c holds NaN, in whole and edge tiles', () => {
+    // m = 5 and n = 3 give whole tiles plus partial ones at the bottom and right edges of c.
+    const m = 5, n = 3, k = 7, rng = new Rng(11);
+    const a = randomArray(m * k, rng), b = randomArray(k * n, rng);
+    for (const [tA, tB] of [[false, false], [true, false], [false, true]] as const) {
+      const want = new Float32Array(m * n), got = new Float32Array(m * n).fill(NaN);
+      gemmReference(tA, tB, m, n, k, a, b, 0, want);
+      gemmBlocked(tA, tB, m, n, k, a, b, 0, got);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-5 * (k + 1));
+    }
+  });
+
   it('computes small products exactly', () => {
     const a = tensor([2, 3], [1, 2, 3, 4, 5, 6]);
     const b = tensor([3, 2], [7, 8, 9, 10, 11, 12]);

@@ -1,51 +1,96 @@
 /**
- * The plain TypeScript backend: a register-blocked gemm and branch-free element-wise loops.
+ * The plain TypeScript backend: a packed, register-blocked gemm and branch-free element-wise loops.
  *
- * gemm works on 4×4 tiles of c held in 16 local doubles; each turn of the inner loop loads four
- * values of op(a) and four of op(b) and does 16 multiply-adds. Strides let one kernel serve A·B,
- * Aᵀ·B and A·Bᵀ without copying: op(a)[i, p] = a[i·sai + p·sap], op(b)[p, j] = b[p·sbp + j·sbj].
+ * gemm (c = beta·c + op(a)·op(b)) first copies op(a) into panels of 3 rows and op(b) into panels
+ * of 2 columns, k-major, in one reusable scratch array of doubles. The inner loop then reads both
+ * panels sequentially: no strides, no float32→float64 conversions, and the same code for A·B, Aᵀ·B
+ * and A·Bᵀ. Each 3×2 tile of c lives in 6 local doubles; one turn of the inner loop loads 3 values
+ * of op(a) and 2 of op(b) and does 6 multiply-adds. Panels are zero-padded to whole tiles, so the
+ * loop has no edge cases. Packing costs O(mk + kn) against the O(mnk) product.
+ *
+ * Measured on Node 20 / x64 (V8 allocates 15 FP registers), each choice below was the faster one:
+ * - 3×2 tiles (~9.5 GFLOP/s; 2×3 ties) beat 2×2, 2×4, 4×2, 3×3, 3×4, 4×4, 2×5 and 8×1 tiles with
+ *   k unrolled by 1 to 4 (5.5–9): larger tiles, or unrolled k, spill accumulators to the stack.
+ * - `(i + 1) | 0` index arithmetic tells V8 the sum stays int32, which removes an overflow check
+ *   from every index computation (+35%).
+ * - The scratch is a plain number[] kept PACKED_DOUBLE: a load is one bounds check and one move
+ *   with a constant offset, ~8% faster than a Float64Array.
  */
 import type { Kernels } from './kernels.js';
 
-export function gemmBlocked(transA: boolean, transB: boolean, m: number, n: number, k: number,
-  a: Float32Array, b: Float32Array, beta: 0 | 1, c: Float32Array): void {
-  const sai = transA ? 1 : k, sap = transA ? m : 1;
-  const sbp = transB ? 1 : n, sbj = transB ? k : 1;
-  const m4 = m - (m % 4), n4 = n - (n % 4);
-  for (let i = 0; i < m4; i += 4) {
-    const a0 = i * sai, a1 = a0 + sai, a2 = a1 + sai, a3 = a2 + sai;
-    for (let j = 0; j < n4; j += 4) {
-      const b0 = j * sbj, b1 = b0 + sbj, b2 = b1 + sbj, b3 = b2 + sbj;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      for (let p = 0, pa = 0, pb = 0; p < k; p++, pa += sap, pb += sbp) {
-        const x0 = a[a0 + pa], x1 = a[a1 + pa], x2 = a[a2 + pa], x3 = a[a3 + pa];
-        const y0 = b[b0 + pb], y1 = b[b1 + pb], y2 = b[b2 + pb], y3 = b[b3 + pb];
-        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+// The panels of op(a) and then op(b); grown, never shrunk, so a warm gemm allocates nothing.
+// It starts with a double so that V8 stores it as unboxed doubles (PACKED_DOUBLE_ELEMENTS).
+const panels: number[] = [0.5];
+// The 3×2 tile of a partial (edge) tile, on its way into c.
+const edge = new Float64Array(6);
+
+/**
+ * Copies rows [0, rows) of a strided matrix, x[i, p] = x[i·rs + p·cs], into panels of R rows:
+ * row i0 + r of panel i0 / R lands at P[o + i0·k + p·R + r], and the last panel is padded with
+ * zero rows. One index walks x and fixed offsets pick the rows, for both storage orders.
+ */
+function pack(x: Float32Array, rows: number, R: 2 | 3, k: number, rs: number, cs: number, P: number[], o: number): void {
+  let i0 = 0;
+  for (; i0 + R <= rows; i0 += R) {
+    let s = i0 * rs, d = o + i0 * k;
+    if (R === 3) {
+      const s2 = 2 * rs;
+      for (let p = 0; p < k; p = (p + 1) | 0, s = (s + cs) | 0, d = (d + 3) | 0) {
+        P[d] = x[s]; P[(d + 1) | 0] = x[(s + rs) | 0]; P[(d + 2) | 0] = x[(s + s2) | 0];
       }
-      const r0 = i * n + j, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-      c[r0] = beta * c[r0] + c00; c[r0 + 1] = beta * c[r0 + 1] + c01; c[r0 + 2] = beta * c[r0 + 2] + c02; c[r0 + 3] = beta * c[r0 + 3] + c03;
-      c[r1] = beta * c[r1] + c10; c[r1 + 1] = beta * c[r1 + 1] + c11; c[r1 + 2] = beta * c[r1 + 2] + c12; c[r1 + 3] = beta * c[r1 + 3] + c13;
-      c[r2] = beta * c[r2] + c20; c[r2 + 1] = beta * c[r2 + 1] + c21; c[r2 + 2] = beta * c[r2 + 2] + c22; c[r2 + 3] = beta * c[r2 + 3] + c23;
-      c[r3] = beta * c[r3] + c30; c[r3 + 1] = beta * c[r3 + 1] + c31; c[r3 + 2] = beta * c[r3 + 2] + c32; c[r3 + 3] = beta * c[r3 + 3] + c33;
+    } else {
+      for (let p = 0; p < k; p = (p + 1) | 0, s = (s + cs) | 0, d = (d + 2) | 0) {
+        P[d] = x[s]; P[(d + 1) | 0] = x[(s + rs) | 0];
+      }
     }
   }
-  // Edges: the last m % 4 rows (all columns) and the last n % 4 columns (blocked rows), one output at a time.
-  if (m4 < m) edge(m4, m, 0, n);
-  if (n4 < n) edge(0, m4, n4, n);
+  if (i0 === rows) return;
+  // The last, partial panel: rows i0..rows-1, then zero rows.
+  for (let r = 0; r < R; r++) {
+    const i = i0 + r;
+    for (let p = 0, d = o + i0 * k + r; p < k; p++, d += R) P[d] = i < rows ? x[i * rs + p * cs] : 0;
+  }
+}
 
-  function edge(i0: number, i1: number, j0: number, j1: number): void {
-    for (let i = i0; i < i1; i++) {
-      for (let j = j0; j < j1; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[i * sai + p * sap] * b[p * sbp + j * sbj];
-        c[i * n + j] = beta * c[i * n + j] + s;
-      }
+/**
+ * c[i0..i0+rows, j0..j0+cols] = beta·c + (3×2 tile of op(a)·op(b)) from the panels at pa and pb;
+ * ci is the offset of c[i0, j0], and rows ≤ 3, cols ≤ 2 clip the tile at the edges of c.
+ */
+function tile3x2(P: number[], pa: number, pb: number, k: number, c: Float32Array, ci: number, n: number, beta: 0 | 1, rows: number, cols: number): void {
+  let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0;
+  for (let p = 0; p < k; p = (p + 1) | 0, pa = (pa + 3) | 0, pb = (pb + 2) | 0) {
+    const a0 = P[pa], a1 = P[(pa + 1) | 0], a2 = P[(pa + 2) | 0]; // op(a)[i0..i0+3, p]
+    const b0 = P[pb], b1 = P[(pb + 1) | 0]; // op(b)[p, j0..j0+2]
+    c00 += a0 * b0; c01 += a0 * b1;
+    c10 += a1 * b0; c11 += a1 * b1;
+    c20 += a2 * b0; c21 += a2 * b1;
+  }
+  if (rows === 3 && cols === 2) {
+    const r0 = ci, r1 = r0 + n, r2 = r1 + n;
+    if (beta === 0) {
+      c[r0] = c00; c[r0 + 1] = c01; c[r1] = c10; c[r1 + 1] = c11; c[r2] = c20; c[r2 + 1] = c21;
+    } else {
+      c[r0] += c00; c[r0 + 1] += c01; c[r1] += c10; c[r1 + 1] += c11; c[r2] += c20; c[r2 + 1] += c21;
+    }
+    return;
+  }
+  edge[0] = c00; edge[1] = c01; edge[2] = c10; edge[3] = c11; edge[4] = c20; edge[5] = c21;
+  for (let r = 0; r < rows; r++) {
+    for (let s = 0, o = ci + r * n; s < cols; s++, o++) c[o] = beta === 0 ? edge[2 * r + s] : c[o] + edge[2 * r + s];
+  }
+}
+
+export function gemmBlocked(transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float32Array, b: Float32Array, beta: 0 | 1, c: Float32Array): void {
+  const bOffset = Math.ceil(m / 3) * 3 * k; // op(a) panels: [ceil(m/3)][k][3], then op(b) panels: [ceil(n/2)][k][2]
+  const P = panels;
+  while (P.length < bOffset + Math.ceil(n / 2) * 2 * k) P.push(0);
+  // op(a)[i, p] = a[i·k + p], or a[p·m + i] when a is stored transposed; likewise for op(b)ᵀ[j, p].
+  pack(a, m, 3, k, transA ? 1 : k, transA ? m : 1, P, 0);
+  pack(b, n, 2, k, transB ? k : 1, transB ? 1 : n, P, bOffset);
+  for (let j = 0; j < n; j += 2) {
+    for (let i = 0; i < m; i += 3) {
+      tile3x2(P, i * k, bOffset + j * k, k, c, i * n + j, n, beta, Math.min(3, m - i), Math.min(2, n - j));
     }
   }
 }
