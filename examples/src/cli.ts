@@ -1,6 +1,7 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
 import { parseArgs } from 'node:util';
 import type { LossName } from '@tsnn/layers';
+import { UsageError, intFlag, pathFlag } from './flags.js';
 
 export interface SiameseOptions {
   epochs: number;
@@ -14,6 +15,8 @@ export interface SiameseOptions {
   weights: string | null;
   evalOnly: boolean;
   backend: 'js' | 'wasm' | null;
+  /** Threads for the wasm gemm (1: no worker pool). */
+  threads: number;
   verbose: boolean;
 }
 
@@ -36,24 +39,12 @@ Options:
   --weights FILE      start from the weights in FILE (a model.tsnn)
   --eval-only         with --weights: evaluate only, no training
   --backend NAME      js or wasm (default: wasm when available; also $TSNN_BACKEND)
+  --threads N         threads for the big matrix products (default 1; wasm backend only)
   --verbose           print stack traces on errors
   --help              show this help
 `;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-function int(flag: string, v: string | undefined, fallback: number, min: number): number {
-  if (v === undefined) return fallback;
-  if (!/^-?\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-    throw new UsageError(`--${flag} must be an integer ≥ ${min}, got '${v}'`);
-  }
-  return Number(v);
-}
+export { UsageError };
 
 /** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
 export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
@@ -74,6 +65,7 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
         weights: { type: 'string' },
         'eval-only': { type: 'boolean' },
         backend: { type: 'string' },
+        threads: { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -88,20 +80,18 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   if (backend !== null && backend !== 'js' && backend !== 'wasm') throw new UsageError(`--backend must be js or wasm, got '${backend}'`);
   const evalOnly = values['eval-only'] ?? false;
   if (evalOnly && !values.weights) throw new UsageError('--eval-only needs --weights FILE');
-  for (const flag of ['data-dir', 'out', 'weights'] as const) {
-    if (values[flag] === '') throw new UsageError(`--${flag} needs a path`);
-  }
   return {
-    epochs: int('epochs', values.epochs, 20, 1),
-    batchSize: int('batch-size', values['batch-size'], 128, 1),
-    seed: int('seed', values.seed, 0, 0),
+    epochs: intFlag('epochs', values.epochs, 20, 1),
+    batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
+    seed: intFlag('seed', values.seed, 0, 0),
     loss,
-    limit: values.limit === undefined ? null : int('limit', values.limit, 0, 1),
-    dataDir: values['data-dir'] ?? null,
-    out: values.out ?? DEFAULT_OUT,
-    weights: values.weights ?? null,
+    limit: values.limit === undefined ? null : intFlag('limit', values.limit, 0, 1),
+    dataDir: pathFlag('data-dir', values['data-dir'], null),
+    out: pathFlag('out', values.out, DEFAULT_OUT),
+    weights: pathFlag('weights', values.weights, null),
     evalOnly,
     backend,
+    threads: intFlag('threads', values.threads, 1, 1),
     verbose: values.verbose ?? false,
   };
 }

@@ -1,5 +1,5 @@
 /** `pnpm example:embedding`: the command-line entry. Errors are one line (stack with --verbose). */
-import { UsageError } from './cli.js';
+import { UsageError } from './flags.js';
 import { EMBEDDING_USAGE, parseEmbeddingArgs } from './embedding-cli.js';
 import { runEmbedding } from './embedding-run.js';
 import { consoleOutput } from './progress.js';

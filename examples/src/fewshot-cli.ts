@@ -1,6 +1,6 @@
 /** Command-line options of `pnpm example:fewshot`, parsed strictly: a wrong flag is a usage error (exit 2). */
 import { parseArgs } from 'node:util';
-import { UsageError } from './cli.js';
+import { UsageError } from './flags.js';
 import { intFlag, pathFlag } from './flags.js';
 
 export interface FewShotOptions {

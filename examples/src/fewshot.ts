@@ -1,5 +1,5 @@
 /** `pnpm example:fewshot`: the command-line entry. Errors are one line (stack with --verbose). */
-import { UsageError } from './cli.js';
+import { UsageError } from './flags.js';
 import { FEWSHOT_USAGE, parseFewShotArgs } from './fewshot-cli.js';
 import { runFewShot } from './fewshot-run.js';
 import { consoleOutput } from './progress.js';

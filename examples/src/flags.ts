@@ -1,5 +1,13 @@
 /** Strict flag values shared by the example command lines: a wrong value is a UsageError (exit 2). */
-import { UsageError } from './cli.js';
+import { resolve } from 'node:path';
+
+/** A wrong or malformed flag: the command prints its usage and exits with status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 
 /** An integer flag ≥ min; `fallback` when absent. */
 export function intFlag(flag: string, v: string | undefined, fallback: number, min: number): number {
@@ -10,8 +18,11 @@ export function intFlag(flag: string, v: string | undefined, fallback: number, m
   return Number(v);
 }
 
-/** A path flag: absent → fallback; empty → a usage error. */
+/**
+ * A path flag: absent → fallback; empty → a usage error. A relative path is taken from the folder the
+ * user ran pnpm in (INIT_CWD), not from examples/ where pnpm runs the script.
+ */
 export function pathFlag<T extends string | null>(flag: string, v: string | undefined, fallback: T): string | T {
   if (v === '') throw new UsageError(`--${flag} needs a path`);
-  return v ?? fallback;
+  return v === undefined ? fallback : resolve(process.env.INIT_CWD ?? process.cwd(), v);
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, VERSION, backendName, useBackend } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
+import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import {
   BinaryCounts, LOSSES, decodeModel, encodeModel, evaluate, fit, loadWeights, predict, siameseFromConfig, type EpochLogs, type PairData, type Siamese,
 } from '@tsnn/layers';
@@ -54,6 +55,15 @@ export async function runSiamese(opts: SiameseOptions, out: Output): Promise<Sia
   const t0 = performance.now();
   if (opts.backend) useBackend(opts.backend);
   else useBackendFromEnv();
+  await useThreads(opts.threads); // a TsnnError for more than 1 thread on the js backend
+  try {
+    return runOnBackend(opts, out, t0);
+  } finally {
+    await stopThreads();
+  }
+}
+
+function runOnBackend(opts: SiameseOptions, out: Output, t0: number): SiameseSummary {
   ensureWritableDir(opts.out);
 
   const { train, test } = loadMnist(opts.dataDir ?? undefined);
@@ -78,7 +88,7 @@ export async function runSiamese(opts: SiameseOptions, out: Output): Promise<Sia
   } else {
     model = siameseMlp(features, rng);
   }
-  out.line(`tsnn ${VERSION} · backend ${backendName()} · seed ${opts.seed} · ${trainData.size} train / ${testData.size} test pairs ` +
+  out.line(`tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''} · seed ${opts.seed} · ${trainData.size} train / ${testData.size} test pairs ` +
     `(${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ${describe(train)}`);
 
   const history: EpochLogs[] = [];

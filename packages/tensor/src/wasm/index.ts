@@ -11,13 +11,26 @@ import { elementwiseKernels } from './elementwise.js';
 import { MR, NR, gemmPacked } from './gemm.js';
 import { Heap } from './heap.js';
 import { packCols, packRows } from './pack.js';
-import { webAssembly } from './webassembly.js';
+import { webAssembly, type WasmMemory } from './webassembly.js';
 
 /** Memory limits in 64 KiB pages: 16 MiB to start, at most 2 GiB (so byte addresses stay positive i32). */
 const INITIAL_PAGES = 256;
 const MAX_PAGES = 32768;
 
-type Fn = (...args: number[]) => void;
+/** An exported kernel: byte pointers, counts and scalars in, nothing out. */
+export type WasmFn = (...args: number[]) => void;
+
+/**
+ * The loaded backend with its parts, for code that runs the same module on other threads
+ * (`pool.node.ts`): the compiled module, its shared memory, the JS-side heap and the raw exports.
+ */
+export interface WasmRuntime {
+  readonly kernels: Kernels;
+  readonly module: object;
+  readonly memory: WasmMemory;
+  readonly heap: Heap;
+  readonly exports: Record<string, WasmFn>;
+}
 
 /** All functions of the module. */
 export function wasmFunctions(): FuncDef[] {
@@ -29,29 +42,36 @@ export function wasmModuleBytes(): Uint8Array {
   return assemble(wasmFunctions(), { initial: INITIAL_PAGES, maximum: MAX_PAGES });
 }
 
-let loaded: Kernels | null | undefined;
+let loaded: WasmRuntime | null | undefined;
 
 /** The WASM kernels, or null where WebAssembly, SIMD or shared memory is missing. Memoised. */
 export function loadWasmKernels(): Kernels | null {
+  return loadWasmRuntime()?.kernels ?? null;
+}
+
+/** The runtime behind `loadWasmKernels` (the same instance), or null where it cannot load. */
+export function loadWasmRuntime(): WasmRuntime | null {
   if (loaded === undefined) loaded = instantiate();
   return loaded;
 }
 
-function instantiate(): Kernels | null {
+function instantiate(): WasmRuntime | null {
   const wa = webAssembly();
   if (!wa) return null;
   try {
     const bytes = wasmModuleBytes();
     if (!wa.validate(bytes)) return null;
     const memory = new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
-    const instance = new wa.Instance(new wa.Module(bytes), { env: { memory } });
-    return wrap(new Heap(memory, MAX_PAGES), instance.exports as Record<string, Fn>);
+    const module = new wa.Module(bytes);
+    const exports = new wa.Instance(module, { env: { memory } }).exports as Record<string, WasmFn>;
+    const heap = new Heap(memory, MAX_PAGES);
+    return { kernels: wrap(heap, exports), module, memory, heap, exports };
   } catch {
     return null; // e.g. no SharedArrayBuffer (a browser page that is not cross-origin isolated)
   }
 }
 
-function wrap(heap: Heap, x: Record<string, Fn>): Kernels {
+function wrap(heap: Heap, x: Record<string, WasmFn>): Kernels {
   /** One kernel call: stage arguments, run, copy staged outputs back. */
   const call = (body: () => void): void => {
     heap.begin();
@@ -77,8 +97,8 @@ function wrap(heap: Heap, x: Record<string, Fn>): Kernels {
         const ap = heap.reserve(Math.ceil(m / MR) * MR * k); // op(a) in [m/MR][k, MR] panels
         const bp = heap.reserve(Math.ceil(n / NR) * NR * k); // op(b) in [n/NR][k, NR] panels
         const tmp = heap.reserve(MR * NR);
-        packA(transA)(pa, m, k, ap);
-        packB(transB)(pb, n, k, bp);
+        packA(transA)(pa, m, k, ap, m); // packCols reads the stride; packRows ignores it
+        packB(transB)(pb, n, k, bp, n);
         x.gemmPacked(m, n, k, ap, bp, beta === 1 ? 1 : 0, pc, tmp);
       });
     },

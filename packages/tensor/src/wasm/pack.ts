@@ -6,6 +6,7 @@
  *
  * packRows: the packed dimension is the source's rows, src: [rows, k] (op(a) = a, or op(b) = bᵀ).
  * packCols: the packed dimension is the source's columns, src: [k, cols] (op(a) = aᵀ, or op(b) = b).
+ *   Its rows may be longer than `cols` (`stride` floats), so a band of columns can be packed alone.
  */
 import { i32t, type Bytes, type FuncDef } from './assembler.js';
 import { Fn, f32, i32, ifF32, ifThen, v128 } from './instructions.js';
@@ -40,15 +41,18 @@ export function packRows(W: number): FuncDef {
   );
 }
 
-/** packCols{W}(src, cols, k, dst): full panels copy W/4 vectors per row of src (W a multiple of 4), the last one is padded. */
+/**
+ * packCols{W}(src, cols, k, dst, stride): src rows are `stride` floats apart (stride ≥ cols). Full panels
+ * copy W/4 vectors per row of src (W a multiple of 4), the last one is padded.
+ */
 export function packCols(W: number): FuncDef {
-  const f = new Fn(`packCols${W}`, { src: i32t, cols: i32t, k: i32t, dst: i32t },
+  const f = new Fn(`packCols${W}`, { src: i32t, cols: i32t, k: i32t, dst: i32t, stride: i32t },
     { j: i32t, p: i32t, t: i32t, s: i32t, d: i32t, rowBytes: i32t, width: i32t });
   const { get, set, inc, forRange } = f;
   const copyVectors = Array.from({ length: W / 4 }, (_, v) =>
     v128.store(get('d'), v128.load(get('s'), 16 * v), 16 * v));
   return f.def(
-    set('rowBytes', i32.shl(get('cols'), i32.const(2))),
+    set('rowBytes', i32.shl(get('stride'), i32.const(2))),
     set('d', get('dst')),
     forRange('j', i32.const(0), get('cols'), W,
       set('s', i32.add(get('src'), i32.shl(get('j'), i32.const(2)))),
