@@ -78,7 +78,7 @@ class Subtract extends tfl.layers.Layer {
 }
 
 /** The reference model: one base model applied to both inputs, Subtract, then the head. */
-function buildModel(features: number): tfl.LayersModel {
+export function buildModel(features: number): tfl.LayersModel {
   const dense = (units: number, activation: 'relu' | 'sigmoid') =>
     tfl.layers.dense({ units, activation, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' });
   const x = tfl.input({ shape: [features] });
