@@ -61,6 +61,7 @@ export function imagePairData(data: IdxDataset, pairs: Pairs): PairData {
     size: pairs.y.length,
     features: d,
     labels: pairs.y,
+    alwaysFinite: true, // bytes / 255
     gather(idx, start, n, xa, xb, y) {
       for (let r = 0; r < n; r++) {
         const i = idx[start + r];

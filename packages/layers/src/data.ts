@@ -8,6 +8,8 @@ export interface PairData {
   readonly features: number;
   /** Labels, 1 = same pair, 0 = different: [size]. */
   readonly labels: ArrayLike<number>;
+  /** True when gathered values are finite by construction (e.g. scaled bytes): fit and predict skip the NaN scan. */
+  readonly alwaysFinite?: boolean;
   /**
    * Write pairs idx[start .. start+n) into xa, xb ([n, features]) and their labels into y ([n]).
    * Implementations may gather from bytes and scale on the fly (see the MNIST example).

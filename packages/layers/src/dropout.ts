@@ -24,11 +24,8 @@ export class Dropout implements Layer {
     const n = x.size;
     const mask = outTensor(ctx.workspace, x.shape); // m: same shape as x
     const m = mask.data;
-    const keep = 1 - this.rate;
-    const scale = 1 / keep;
-    const rng = ctx.rng;
-    // Keras keeps a value when its uniform draw is ≥ rate.
-    for (let i = 0; i < n; i++) m[i] = +(rng.uniform() >= this.rate) * scale;
+    // Keras keeps a value when its uniform draw is ≥ rate; kept values are scaled by 1 / (1 − rate).
+    ctx.rng.fillMask(m, n, this.rate, 1 / (1 - this.rate));
     const y = outTensor(ctx.workspace, x.shape);
     kernels().mul(x.data, m, y.data, n);
     const backward = (dy: Tensor): Tensor => {

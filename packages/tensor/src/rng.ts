@@ -59,6 +59,28 @@ export class Rng {
     return lo + (hi - lo) * this.uniform();
   }
 
+  /**
+   * out[i] = value where a uniform draw is ≥ threshold, else 0, for i < n: a dropout mask (threshold = rate,
+   * value = 1 / (1 − rate)). The same draws, in the same order, as n calls of uniform(), in one tight loop
+   * with the state in locals (a method call per draw costs several times more).
+   */
+  fillMask(out: Float32Array, n: number, threshold: number, value: number): void {
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    for (let i = 0; i < n; i++) {
+      const t = (((a + b) >>> 0) + d) >>> 0;
+      d = (d + 1) >>> 0;
+      a = (b ^ (b >>> 9)) >>> 0;
+      b = (c + (c << 3)) >>> 0;
+      c = ((c << 21) | (c >>> 11)) >>> 0;
+      c = (c + t) >>> 0;
+      out[i] = +(t / 4294967296 >= threshold) * value;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   /** Uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
     if (!(Number.isInteger(n) && n > 0 && n <= 4294967296)) throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);

@@ -89,3 +89,15 @@ describe('glorotUniform', () => {
     expect(s2 / w.length).toBeCloseTo((l * l) / 3, 4);
   });
 });
+
+describe('Rng.fillMask', () => {
+  it('draws exactly what n calls of uniform() would, and leaves the generator in the same state', () => {
+    fc.assert(fc.property(fc.integer(), fc.integer({ min: 0, max: 300 }), fc.double({ min: 0, max: 0.99, noNaN: true }), (seed, n, rate) => {
+      const a = new Rng(seed), b = new Rng(seed);
+      const mask = new Float32Array(n);
+      a.fillMask(mask, n, rate, 1 / (1 - rate));
+      for (let i = 0; i < n; i++) expect(mask[i]).toBe(Math.fround(+(b.uniform() >= rate) / (1 - rate)));
+      expect(a.uint32()).toBe(b.uint32());
+    }));
+  });
+});
