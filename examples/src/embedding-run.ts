@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Rng, VERSION, backendName } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import {
-  DISTANCE, Dense, Dropout, EuclideanDistance, Sequential, Siamese, contrastiveDistanceLoss, encodeModel, evaluate, fit, type EpochLogs,
+  DISTANCE, EuclideanDistance, Sequential, Siamese, contrastiveDistanceLoss, encodeModel, evaluate, fit, type EpochLogs,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import type { EmbeddingOptions } from './embedding-cli.js';
@@ -18,6 +18,7 @@ import { embedImages } from './embed.js';
 import { accuracy, classCentroids, nearestCentroid } from './fewshot-lib.js';
 import { ensureWritableDir, writeFileAtomic } from './files.js';
 import { loadMnist } from './idx.js';
+import { mlpBase } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
 import { historySvg } from './plot.js';
 import { encodePng } from './png.js';
@@ -31,17 +32,7 @@ export const EMBEDDING_BATCH_SIZE = 128;
  *   merge: EuclideanDistance;  head: none — the output is the distance between the two points.
  */
 export function drlimMlp(inFeatures: number, rng: Rng): Siamese {
-  const model = new Siamese({
-    base: new Sequential([
-      new Dense(128, { activation: 'relu' }),
-      new Dropout(0.1),
-      new Dense(128, { activation: 'relu' }),
-      new Dropout(0.1),
-      new Dense(2),
-    ]),
-    merge: new EuclideanDistance(),
-    head: new Sequential([]),
-  });
+  const model = new Siamese({ base: mlpBase(2, 'linear'), merge: new EuclideanDistance(), head: new Sequential([]) });
   model.build(inFeatures, rng);
   return model;
 }

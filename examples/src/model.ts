@@ -1,23 +1,33 @@
-/** The reference's network: a shared 3-layer MLP base, Subtract, and a small head. */
+/** The reference's network, and the original Euclidean-distance form of it. */
 import type { Rng } from '@tsnn/tensor';
-import { Dense, Dropout, Sequential, Siamese, Subtract } from '@tsnn/layers';
+import { Dense, Dropout, EuclideanDistance, Sequential, Siamese, Subtract } from '@tsnn/layers';
+
+export type HeadKind = 'subtract' | 'euclidean';
+
+/** Dense(128, relu) → Dropout(0.1) → Dense(128, relu) → Dropout(0.1) → Dense(units, activation). */
+export function mlpBase(units = 128, activation: 'relu' | 'linear' = 'relu'): Sequential {
+  return new Sequential([
+    new Dense(128, { activation: 'relu' }),
+    new Dropout(0.1),
+    new Dense(128, { activation: 'relu' }),
+    new Dropout(0.1),
+    new Dense(units, { activation }),
+  ]);
+}
 
 /**
- *   base: Dense(128, relu) → Dropout(0.1) → Dense(128, relu) → Dropout(0.1) → Dense(128, relu)   (one instance, two inputs)
- *   head: Subtract → Dropout(0.1) → Dense(16, relu) → Dense(1, sigmoid)
+ *   base (one instance, two inputs): Dense(128, relu) → Dropout(0.1) → Dense(128, relu) → Dropout(0.1) → Dense(128, relu)
+ *   head 'subtract' (the reference):  Subtract → Dropout(0.1) → Dense(16, relu) → Dense(1, sigmoid)   → a probability of "same"
+ *   head 'euclidean' (Hadsell et al. 2006, the original Keras mnist_siamese): EuclideanDistance   → a distance
  */
-export function siameseMlp(inFeatures: number, rng: Rng): Siamese {
-  const model = new Siamese({
-    base: new Sequential([
-      new Dense(128, { activation: 'relu' }),
-      new Dropout(0.1),
-      new Dense(128, { activation: 'relu' }),
-      new Dropout(0.1),
-      new Dense(128, { activation: 'relu' }),
-    ]),
-    merge: new Subtract(),
-    head: new Sequential([new Dropout(0.1), new Dense(16, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]),
-  });
+export function siameseMlp(inFeatures: number, rng: Rng, head: HeadKind = 'subtract'): Siamese {
+  const model = head === 'subtract'
+    ? new Siamese({
+      base: mlpBase(),
+      merge: new Subtract(),
+      head: new Sequential([new Dropout(0.1), new Dense(16, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]),
+    })
+    : new Siamese({ base: mlpBase(), merge: new EuclideanDistance(), head: new Sequential([]) });
   model.build(inFeatures, rng);
   return model;
 }

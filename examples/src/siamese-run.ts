@@ -9,7 +9,9 @@ import { Rng, VERSION, backendName, useBackend } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import {
-  BinaryCounts, LOSSES, decodeModel, encodeModel, evaluate, fit, loadWeights, predict, siameseFromConfig, type EpochLogs, type PairData, type Siamese,
+  BinaryCounts, DISTANCE, LOSSES, PROBABILITY, contrastiveDistanceLoss, decodeCheckpoint, decodeModel, encodeCheckpoint, encodeModel, evaluate, fitAsync,
+  initialFitState, loadWeights, predict, siameseFromConfig,
+  type Checkpoint, type Decision, type DecodedModel, type EpochLogs, type LossFn, type PairData, type Siamese,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import type { SiameseOptions } from './cli.js';
@@ -18,7 +20,7 @@ import { loadMnist, type IdxDataset } from './idx.js';
 import { siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
 import { historySvg } from './plot.js';
-import { EpochProgress, type Output } from './progress.js';
+import { EpochProgress, epochLine, type Output } from './progress.js';
 
 export interface SplitFigures {
   pairs: number;
@@ -31,7 +33,7 @@ export interface SplitFigures {
 export interface SiameseSummary {
   tsnn: string;
   seed: number;
-  options: Omit<SiameseOptions, 'out' | 'verbose'>;
+  options: Omit<SiameseOptions, 'out' | 'verbose' | 'epochs'> & { epochs: number };
   backend: string;
   epochs: number;
   seconds: number;
@@ -42,93 +44,141 @@ export interface SiameseSummary {
   test: SplitFigures;
   /** The reference's compute_accuracy, mean(labels[predictions > 0.5]), on the test pairs: a precision. */
   referenceAccuracy: number;
+  /** Set when a stop request (Ctrl-C) ended training early: where the checkpoint stands. */
+  stopped?: { epoch: number; step: number; steps: number };
 }
 
-function figures(model: Siamese, data: PairData, opts: SiameseOptions, rng: Rng): SplitFigures {
-  const { loss, counts } = evaluate(model, data, { batchSize: 1024, loss: LOSSES[opts.loss], rng });
-  return { pairs: data.size, loss, accuracy: counts.accuracy, precision: counts.precision, recall: counts.recall };
+/** How the run is asked to stop early: the CLI sets `requested` on SIGINT; fit stops after the current step. */
+export interface StopSignal {
+  requested: boolean;
+}
+
+/** The settings a checkpoint pins: a resumed run takes them from the file. */
+type RunSettings = Pick<SiameseOptions, 'seed' | 'loss' | 'head' | 'limit' | 'batchSize' | 'dataDir'> & { epochs: number };
+
+const CHECKPOINT = 'checkpoint.tsnn';
+
+function lossFor(s: Pick<RunSettings, 'loss' | 'head'>): LossFn {
+  return s.head === 'euclidean' ? contrastiveDistanceLoss : LOSSES[s.loss];
+}
+
+function figures(model: Siamese, data: PairData, loss: LossFn, decision: Decision, rng: Rng): SplitFigures {
+  const { loss: l, counts } = evaluate(model, data, { batchSize: 1024, loss, rng, decision });
+  return { pairs: data.size, loss: l, accuracy: counts.accuracy, precision: counts.precision, recall: counts.recall };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
-export async function runSiamese(opts: SiameseOptions, out: Output): Promise<SiameseSummary> {
+export async function runSiamese(opts: SiameseOptions, out: Output, stop: StopSignal = { requested: false }): Promise<SiameseSummary> {
   const t0 = performance.now();
   if (opts.backend) useBackend(opts.backend);
   else useBackendFromEnv();
   await useThreads(opts.threads); // a TsnnError for more than 1 thread on the js backend
   try {
-    return runOnBackend(opts, out, t0);
+    return await runOnBackend(opts, out, stop, t0);
   } finally {
     await stopThreads();
   }
 }
 
-function runOnBackend(opts: SiameseOptions, out: Output, t0: number): SiameseSummary {
+async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal, t0: number): Promise<SiameseSummary> {
   ensureWritableDir(opts.out);
+  const resumed = opts.resume ? readCheckpoint(join(opts.resume, CHECKPOINT)) : null;
+  const settings: RunSettings = resumed
+    ? { ...(resumed.meta.settings as RunSettings), epochs: opts.epochs ?? (resumed.meta.settings as RunSettings).epochs }
+    : { seed: opts.seed, loss: opts.loss, head: opts.head, limit: opts.limit, batchSize: opts.batchSize, dataDir: opts.dataDir, epochs: opts.epochs ?? 20 };
 
-  const { train, test } = loadMnist(opts.dataDir ?? undefined);
+  const { train, test } = loadMnist(settings.dataDir ?? undefined);
   const numClasses = Math.max(train.numClasses, test.numClasses);
   if (train.rows !== test.rows || train.cols !== test.cols) {
     throw new Error(`train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`);
   }
-  const rng = new Rng(opts.seed);
+  // One generator for the whole run: pairs, then weights, then shuffling and dropout.
+  const rng = new Rng(settings.seed);
   let trainPairs = makePairs(train.labels, numClasses, rng);
   const testPairs = makePairs(test.labels, numClasses, rng);
-  if (opts.limit !== null) trainPairs = takePairs(trainPairs, Math.min(opts.limit, trainPairs.y.length));
+  if (settings.limit !== null) trainPairs = takePairs(trainPairs, Math.min(settings.limit, trainPairs.y.length));
   const trainData = imagePairData(train, trainPairs);
   const testData = imagePairData(test, testPairs);
   const features = train.rows * train.cols;
 
   let model: Siamese;
-  if (opts.weights) {
+  let meta: Record<string, unknown> = {};
+  if (resumed) {
+    model = modelFrom(resumed.model, opts.resume!, features, rng);
+  } else if (opts.weights) {
     const decoded = decodeModel(readFileSync(opts.weights), opts.weights);
-    model = siameseFromConfig(decoded.manifest.config, rng);
-    if (model.inFeatures !== features) throw new Error(`${opts.weights}: the model takes ${model.inFeatures} features, the data has ${features}`);
-    loadWeights(model, decoded, opts.weights);
+    model = modelFrom(decoded, opts.weights, features, rng);
+    meta = decoded.manifest.meta ?? {};
   } else {
-    model = siameseMlp(features, rng);
+    model = siameseMlp(features, rng, settings.head);
   }
-  out.line(`tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''} · seed ${opts.seed} · ${trainData.size} train / ${testData.size} test pairs ` +
+  // What the output means follows the model: a distance (euclidean head) or a probability of "same".
+  const isDistance = (model.config().merge as { kind: string }).kind === 'euclidean';
+  const decision = isDistance ? DISTANCE : PROBABILITY;
+  const loss = isDistance ? contrastiveDistanceLoss : lossFor(opts.evalOnly && meta.loss === 'bce' ? { ...settings, loss: 'bce' } : settings);
+  out.line(`tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''} · seed ${settings.seed} · ` +
+    `${isDistance ? 'Euclidean-distance' : 'Subtract'} head · ${trainData.size} train / ${testData.size} test pairs ` +
     `(${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ${describe(train)}`);
 
-  const history: EpochLogs[] = [];
+  let state = initialFitState();
+  let stopped: SiameseSummary['stopped'];
   if (!opts.evalOnly) {
     const optimizer = new RMSprop(model.parameters());
-    const steps = Math.ceil(trainData.size / opts.batchSize);
-    const progress = new EpochProgress(out, opts.epochs);
-    let epoch = 1;
+    if (resumed) {
+      optimizer.setState(resumed.optimizer);
+      rng.setState(resumed.rng);
+      state = resumed.fit;
+      out.line(`Resuming from ${join(opts.resume!, CHECKPOINT)}: epoch ${state.epoch}, step ${state.step} done, ${settings.epochs} epochs in all`);
+      for (const logs of state.history) out.line(epochLine(logs, settings.epochs, Math.ceil(trainData.size / settings.batchSize)));
+    }
+    const steps = Math.ceil(trainData.size / settings.batchSize);
+    const progress = new EpochProgress(out, settings.epochs);
+    const checkpoint = () => writeFileAtomic(join(opts.out, CHECKPOINT),
+      encodeCheckpoint(model, optimizer.getState(), rng.getState(), state, { settings, tsnn: VERSION }));
     progress.startEpoch();
-    fit(model, trainData, {
-      epochs: opts.epochs,
-      batchSize: opts.batchSize,
-      loss: LOSSES[opts.loss],
+    const result = await fitAsync(model, trainData, {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      loss,
+      decision,
       optimizer,
       rng,
       validation: testData,
-      onBatchEnd: (step, total, logs) => progress.batch(epoch, step, total, logs),
+      state,
+      shouldStop: () => stop.requested,
+      onBatchEnd: (step, total, logs) => progress.batch(state.epoch + 1, step, total, logs),
       onEpochEnd: (logs) => {
         progress.endEpoch(logs, steps);
-        history.push(logs);
-        writeHistory(opts.out, history); // after every epoch, so a crash keeps what was learned
-        epoch = logs.epoch + 1;
+        writeHistory(opts.out, state.history); // every epoch, so a crash keeps what was learned
+        checkpoint();
         progress.startEpoch();
       },
     });
-    writeFileAtomic(join(opts.out, 'model.tsnn'), encodeModel(model, { seed: opts.seed, epochs: opts.epochs, loss: opts.loss, tsnn: VERSION }));
+    if (result.stopped) {
+      checkpoint();
+      stopped = { epoch: state.epoch, step: state.step, steps };
+      out.line(`Stopped after epoch ${state.epoch} step ${state.step}/${steps}; checkpoint written. Resume with: pnpm example:siamese --resume ${opts.out}`);
+    } else {
+      writeFileAtomic(join(opts.out, 'model.tsnn'), encodeModel(model, { ...settings, tsnn: VERSION }));
+    }
   }
 
-  const evalRng = new Rng(opts.seed);
-  const trainFig = opts.evalOnly ? null : figures(model, trainData, opts, evalRng);
-  const testFig = figures(model, testData, opts, evalRng);
+  const history = state.history;
+  const evalRng = new Rng(settings.seed);
+  const trainFig = opts.evalOnly || stopped ? null : figures(model, trainData, loss, decision, evalRng);
+  const testFig = figures(model, testData, loss, decision, evalRng);
   const { p, y } = predict(model, testData, { batchSize: 1024, rng: evalRng });
-  const referenceAccuracy = new BinaryCounts().add(p, y).precision;
+  const referenceAccuracy = new BinaryCounts(decision).add(p, y).precision;
 
   out.line('');
-  out.line('Final figures, inference mode, threshold 0.5 (pairs predicted "same" when the output is > 0.5):');
+  out.line(isDistance
+    ? 'Final figures, inference mode (pairs predicted "same" when the distance is < 0.5):'
+    : 'Final figures, inference mode, threshold 0.5 (pairs predicted "same" when the output is > 0.5):');
   out.line('                 accuracy  precision     recall');
   if (trainFig) out.line(`  train pairs   ${row(trainFig)}`);
   out.line(`  test pairs    ${row(testFig)}`);
-  out.line(`The reference's printed "accuracy", mean(labels[predictions > 0.5]), is the precision: ${pct(referenceAccuracy)} on the test pairs here, ` +
+  out.line(`The reference's printed "accuracy", mean(labels[predictions ${isDistance ? '< 0.5' : '> 0.5'}]), is the precision: ${pct(referenceAccuracy)} on the test pairs here, ` +
     `where the binary accuracy is ${pct(testFig.accuracy)}.`);
 
   const seconds = (performance.now() - t0) / 1000;
@@ -136,8 +186,8 @@ function runOnBackend(opts: SiameseOptions, out: Output, t0: number): SiameseSum
   const { out: _out, verbose: _verbose, ...optionsForSummary } = opts;
   const summary: SiameseSummary = {
     tsnn: VERSION,
-    seed: opts.seed,
-    options: optionsForSummary,
+    seed: settings.seed,
+    options: { ...optionsForSummary, ...settings },
     backend: backendName(),
     epochs: history.length,
     seconds,
@@ -147,10 +197,33 @@ function runOnBackend(opts: SiameseOptions, out: Output, t0: number): SiameseSum
     train: trainFig,
     test: testFig,
     referenceAccuracy,
+    stopped,
   };
   writeFileAtomic(join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  if (!opts.evalOnly) out.line(`Wrote ${['history.json', 'history.svg', 'summary.json', 'model.tsnn'].map((f) => join(opts.out, f)).join(', ')}`);
+  if (!opts.evalOnly && !stopped) {
+    out.line(`Wrote ${['history.json', 'history.svg', 'summary.json', 'model.tsnn', CHECKPOINT].map((f) => join(opts.out, f)).join(', ')}`);
+  }
   return summary;
+}
+
+function readCheckpoint(path: string): Checkpoint {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`--resume: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const c = decodeCheckpoint(bytes, path);
+  if (!c.meta.settings) throw new Error(`${path}: not a checkpoint of pnpm example:siamese (no run settings in it)`);
+  return c;
+}
+
+/** A model shaped as the file says, with its weights, checked against the data's features. */
+function modelFrom(decoded: DecodedModel, file: string, features: number, rng: Rng): Siamese {
+  const model = siameseFromConfig(decoded.manifest.config, rng);
+  if (model.inFeatures !== features) throw new Error(`${file}: the model takes ${model.inFeatures} features, the data has ${features}`);
+  loadWeights(model, decoded, file);
+  return model;
 }
 
 function row(f: SplitFigures): string {

@@ -1,29 +1,21 @@
-/** `pnpm example:siamese`: the command-line entry. Errors are one line (stack with --verbose). */
-import { USAGE, UsageError, parseSiameseArgs } from './cli.js';
+/**
+ * `pnpm example:siamese`: the command-line entry. Ctrl-C finishes the current step, writes a checkpoint,
+ * says how to resume and exits 130; a second Ctrl-C stops at once.
+ */
+import { USAGE, parseSiameseArgs } from './cli.js';
+import { runCommand } from './command.js';
 import { consoleOutput } from './progress.js';
-import { runSiamese } from './siamese-run.js';
+import { runSiamese, type StopSignal } from './siamese-run.js';
 
-async function main(argv: string[]): Promise<number> {
-  let opts;
-  try {
-    opts = parseSiameseArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (opts === null) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  try {
-    await runSiamese(opts, consoleOutput());
-    return 0;
-  } catch (e) {
-    process.stderr.write(`\nerror: ${(e as Error).message}\n`);
-    if (opts.verbose) process.stderr.write(`${(e as Error).stack}\n`);
-    return 1;
-  }
-}
+const stop: StopSignal = { requested: false };
+process.on('SIGINT', () => {
+  if (stop.requested) process.exit(130);
+  stop.requested = true;
+  process.stderr.write('\nInterrupted: finishing this step and writing a checkpoint (Ctrl-C again to quit now)\n');
+});
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCommand({
+  usage: USAGE,
+  parse: parseSiameseArgs,
+  run: async (opts) => ((await runSiamese(opts, consoleOutput(), stop)).stopped ? 130 : 0),
+}, process.argv.slice(2));

@@ -3,7 +3,7 @@
  * binary_accuracy, val_loss and val_binary_accuracy, callbacks per batch and per epoch.
  */
 import { Tensor, TsnnError, Workspace, type Rng } from '@tsnn/tensor';
-import { nowMs } from './platform.js';
+import { nextTask, nowMs } from './platform.js';
 import type { PairData } from './data.js';
 import type { LossFn } from './losses.js';
 import { BinaryCounts, PROBABILITY, type Decision } from './metrics.js';
@@ -112,7 +112,35 @@ function checkFinite(op: string, x: Float32Array, n: number, features: number, o
   }
 }
 
+/** Train a Siamese model on pair data, Keras-style: epochs of shuffled batches, validation after each epoch. */
 export function fit(model: Siamese, data: PairData, opts: FitOptions): FitResult {
+  const steps = fitSteps(model, data, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * fit, but it hands control back to the event loop every `yieldMs` milliseconds (between two steps), so
+ * timers, I/O and signal handlers (a Ctrl-C that sets shouldStop) run during training.
+ */
+export async function fitAsync(model: Siamese, data: PairData, opts: FitOptions & { yieldMs?: number }): Promise<FitResult> {
+  const steps = fitSteps(model, data, opts);
+  const yieldMs = opts.yieldMs ?? 50;
+  let last = nowMs();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (nowMs() - last >= yieldMs) {
+      await nextTask();
+      last = nowMs();
+    }
+  }
+}
+
+/** The training loop, one step per `next()`. */
+function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<void, FitResult, void> {
   const { epochs, batchSize, loss, optimizer, rng, validation, shuffle = true, decision = PROBABILITY } = opts;
   checkPositiveInt('fit', 'epochs', epochs);
   checkPositiveInt('fit', 'batchSize', batchSize);
@@ -167,6 +195,7 @@ export function fit(model: Siamese, data: PairData, opts: FitOptions): FitResult
         stopped = true;
         break;
       }
+      yield;
     }
     if (stopped && state.step < steps) break;
     const logs: EpochLogs = { epoch: state.epoch + 1, loss: state.lossSum / data.size, binary_accuracy: counts.accuracy, seconds: 0 };
