@@ -1,6 +1,5 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { parseArgs } from 'node:util';
-import { UsageError, intFlag, pathFlag } from './flags.js';
+import { intFlag, pathFlag, strictFlags, UsageError } from './flags.js';
 import type { HeadKind } from './model.js';
 
 export interface SiameseOptions {
@@ -58,33 +57,23 @@ export { UsageError };
 
 /** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
 export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        epochs: { type: 'string' },
-        'batch-size': { type: 'string' },
-        seed: { type: 'string' },
-        loss: { type: 'string' },
-        head: { type: 'string' },
-        resume: { type: 'string' },
-        limit: { type: 'string' },
-        'data-dir': { type: 'string' },
-        out: { type: 'string' },
-        weights: { type: 'string' },
-        'eval-only': { type: 'boolean' },
-        backend: { type: 'string' },
-        threads: { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = strictFlags(argv, {
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    seed: { type: 'string' },
+    loss: { type: 'string' },
+    head: { type: 'string' },
+    resume: { type: 'string' },
+    limit: { type: 'string' },
+    'data-dir': { type: 'string' },
+    out: { type: 'string' },
+    weights: { type: 'string' },
+    'eval-only': { type: 'boolean' },
+    backend: { type: 'string' },
+    threads: { type: 'string' },
+    verbose: { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
   if (values.help) return null;
   const loss = values.loss ?? 'contrastive';
   if (loss !== 'contrastive' && loss !== 'bce') throw new UsageError(`--loss must be contrastive or bce, got '${loss}'`);

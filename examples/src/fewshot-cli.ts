@@ -1,7 +1,5 @@
 /** Command-line options of `pnpm example:fewshot`, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { parseArgs } from 'node:util';
-import { UsageError } from './flags.js';
-import { intFlag, pathFlag } from './flags.js';
+import { intFlag, pathFlag, strictFlags, UsageError } from './flags.js';
 
 export interface FewShotOptions {
   /** A trained Siamese model file (model.tsnn). */
@@ -42,26 +40,16 @@ Options:
 
 /** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
 export function parseFewShotArgs(argv: string[]): FewShotOptions | null {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        weights: { type: 'string' },
-        draws: { type: 'string' },
-        seed: { type: 'string' },
-        limit: { type: 'string' },
-        'data-dir': { type: 'string' },
-        out: { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = strictFlags(argv, {
+    weights: { type: 'string' },
+    draws: { type: 'string' },
+    seed: { type: 'string' },
+    limit: { type: 'string' },
+    'data-dir': { type: 'string' },
+    out: { type: 'string' },
+    verbose: { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
   if (values.help) return null;
   return {
     weights: pathFlag('weights', values.weights, FEWSHOT_DEFAULT_WEIGHTS),

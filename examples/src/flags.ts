@@ -1,5 +1,6 @@
 /** Strict flag values shared by the example command lines: a wrong value is a UsageError (exit 2). */
 import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A wrong or malformed flag: the command prints its usage and exits with status 2. */
 export class UsageError extends Error {
@@ -25,4 +26,16 @@ export function intFlag(flag: string, v: string | undefined, fallback: number, m
 export function pathFlag<T extends string | null>(flag: string, v: string | undefined, fallback: T): string | T {
   if (v === '') throw new UsageError(`--${flag} needs a path`);
   return v === undefined ? fallback : resolve(process.env.INIT_CWD ?? process.cwd(), v);
+}
+
+type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+type StrictValues<T extends FlagSpec> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: T }>>['values'];
+
+/** Parse argv strictly (no positionals, no unknown flags) against `options`; any problem is a UsageError. */
+export function strictFlags<T extends FlagSpec>(argv: string[], options: T): StrictValues<T> {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -3,7 +3,7 @@
  * class is drawn with probability ∝ 0.1 + 0.8·[c = yᵢ] (P(same) = 0.5 for 10 classes) and whose image is
  * uniform within that class. Label 1 = same class.
  */
-import { TsnnError, type Rng } from '@tsnn/tensor';
+import { TsnnError, kernels, type Rng } from '@tsnn/tensor';
 import type { PairData } from '@tsnn/layers';
 import type { IdxDataset } from './idx.js';
 
@@ -46,16 +46,21 @@ export function takePairs(p: Pairs, n: number): Pairs {
   return { a: p.a.subarray(0, n), b: p.b.subarray(0, n), y: p.y.subarray(0, n) };
 }
 
-/** x / 255 for every byte value, computed once (the same float32 as dividing each pixel). */
-const SCALE = new Float32Array(256).map((_, v) => v / 255);
-
-/** Pair data that gathers byte images straight into the batch buffers, scaled to [0, 1]. */
+/**
+ * Pair data that gathers byte images into the batch buffers, scaled to [0, 1]: each side's pixel rows are
+ * copied into one byte buffer, which the backend's bytesToFloat kernel divides by 255 (16 bytes at a time
+ * in WASM; the float32 of pixel / 255 on every backend).
+ */
 export function imagePairData(data: IdxDataset, pairs: Pairs): PairData {
   const d = data.rows * data.cols;
   const img = data.images;
-  const row = (src: number, dst: Float32Array, at: number) => {
-    const s = src * d;
-    for (let j = 0; j < d; j++) dst[at + j] = SCALE[img[s + j]];
+  let pixels = new Uint8Array(0); // one side of a batch: [n, d]
+  const side = (images: Uint32Array, idx: ArrayLike<number>, start: number, n: number, x: Float32Array) => {
+    for (let r = 0; r < n; r++) {
+      const s = images[idx[start + r]] * d;
+      pixels.set(img.subarray(s, s + d), r * d);
+    }
+    kernels().bytesToFloat(pixels, x, n * d, 255);
   };
   return {
     size: pairs.y.length,
@@ -63,12 +68,10 @@ export function imagePairData(data: IdxDataset, pairs: Pairs): PairData {
     labels: pairs.y,
     alwaysFinite: true, // bytes / 255
     gather(idx, start, n, xa, xb, y) {
-      for (let r = 0; r < n; r++) {
-        const i = idx[start + r];
-        row(pairs.a[i], xa, r * d);
-        row(pairs.b[i], xb, r * d);
-        y[r] = pairs.y[i];
-      }
+      if (pixels.length < n * d) pixels = new Uint8Array(n * d);
+      side(pairs.a, idx, start, n, xa);
+      side(pairs.b, idx, start, n, xb);
+      for (let r = 0; r < n; r++) y[r] = pairs.y[idx[start + r]];
     },
   };
 }
