@@ -88,13 +88,24 @@ function checkPositiveInt(op: string, name: string, v: number, min = 1): void {
   if (!Number.isInteger(v) || v < min) throw new TsnnError(`${op}: ${name} must be an integer ≥ ${min}, got ${v}`);
 }
 
-/** Reused batch buffers: xa, xb: [batch, features], y: [batch]. */
-class BatchBuffers {
-  constructor(private ws: Workspace, private features: number) {}
-  take(n: number): { xa: Tensor; xb: Tensor; y: Float32Array } {
-    const xa = this.ws.tensor([n, this.features]);
-    const xb = this.ws.tensor([n, this.features]);
-    const y = this.ws.tensor([n]).data;
+/**
+ * Reads batches into reused buffers (xa, xb: [n, features], y: [n]) at the start of each step, and
+ * rejects non-finite inputs unless the data is finite by construction.
+ */
+class Batches {
+  constructor(private op: string, private ws: Workspace, private data: PairData) {}
+
+  read(order: ArrayLike<number>, start: number, n: number): { xa: Tensor; xb: Tensor; y: Float32Array } {
+    const { ws, data, op } = this;
+    ws.reset();
+    const xa = ws.tensor([n, data.features]);
+    const xb = ws.tensor([n, data.features]);
+    const y = ws.tensor([n]).data;
+    data.gather(order, start, n, xa.data, xb.data, y);
+    if (!data.alwaysFinite) {
+      checkFinite(op, xa.data, n, data.features, order, start, 'a');
+      checkFinite(op, xb.data, n, data.features, order, start, 'b');
+    }
     return { xa, xb, y };
   }
 }
@@ -153,7 +164,7 @@ function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<
   }
   const params = model.parameters();
   const ws = new Workspace();
-  const buffers = new BatchBuffers(ws, data.features);
+  const batches = new Batches('fit', ws, data);
   const steps = Math.ceil(data.size / batchSize);
   let stopped = false;
 
@@ -169,13 +180,7 @@ function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<
       const s = state.step;
       const start = s * batchSize;
       const n = Math.min(batchSize, data.size - start);
-      ws.reset();
-      const { xa, xb, y } = buffers.take(n);
-      data.gather(order, start, n, xa.data, xb.data, y);
-      if (!data.alwaysFinite) {
-        checkFinite('fit', xa.data, n, data.features, order, start, 'a');
-        checkFinite('fit', xb.data, n, data.features, order, start, 'b');
-      }
+      const { xa, xb, y } = batches.read(order, start, n);
       for (const { param } of params) param.zeroGrad();
       const call = model.forward(xa, xb, { training: true, rng, workspace: ws });
       const { loss: l, dp } = loss(call.y, y, ws);
@@ -226,19 +231,13 @@ export interface EvaluateOptions extends PredictOptions {
 export function predict(model: Siamese, data: PairData, { batchSize = 128, rng }: PredictOptions): { p: Float32Array; y: Float32Array } {
   checkPositiveInt('predict', 'batchSize', batchSize);
   const ws = model.predictWorkspace;
-  const buffers = new BatchBuffers(ws, data.features);
+  const batches = new Batches('predict', ws, data);
   const order = new Uint32Array(data.size).map((_, i) => i);
   const p = new Float32Array(data.size);
   const labels = new Float32Array(data.size);
   for (let start = 0; start < data.size; start += batchSize) {
     const n = Math.min(batchSize, data.size - start);
-    ws.reset();
-    const { xa, xb, y } = buffers.take(n);
-    data.gather(order, start, n, xa.data, xb.data, y);
-    if (!data.alwaysFinite) {
-      checkFinite('predict', xa.data, n, data.features, order, start, 'a');
-      checkFinite('predict', xb.data, n, data.features, order, start, 'b');
-    }
+    const { xa, xb, y } = batches.read(order, start, n);
     const out = model.forward(xa, xb, { training: false, rng, workspace: ws }).y;
     p.set(out.data.subarray(0, n), start);
     labels.set(y, start);

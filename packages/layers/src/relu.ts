@@ -1,30 +1,8 @@
-/** ReLU: y = max(x, 0). Saves its output y; dx = dy·[y > 0]. */
-import { kernels, outTensor, type NamedParam, type Tensor } from '@tsnn/tensor';
-import type { Call, Context, Layer, LayerConfig } from './layer.js';
+/** ReLU: y = max(x, 0). Saves its output y; dx = dy·[y > 0] (branch-free in the kernels). */
+import { ActivationLayer } from './activation-layer.js';
 
-export class ReLU implements Layer {
-  readonly kind = 'relu';
-
-  build(inFeatures: number): number {
-    return inFeatures;
-  }
-
-  forward(x: Tensor, ctx: Context): Call {
-    const y = outTensor(ctx.workspace, x.shape); // y: same shape as x
-    kernels().relu(x.data, y.data, x.size);
-    const backward = (dy: Tensor): Tensor => {
-      const dx = outTensor(ctx.workspace, x.shape);
-      kernels().reluBackward(y.data, dy.data, dx.data, x.size);
-      return dx;
-    };
-    return { y, backward };
-  }
-
-  parameters(): NamedParam[] {
-    return [];
-  }
-
-  config(): LayerConfig {
-    return { kind: this.kind };
+export class ReLU extends ActivationLayer {
+  constructor() {
+    super('relu');
   }
 }
