@@ -46,6 +46,14 @@ describe('pnpm example:siamese on real MNIST', () => {
     expect(again.test).toEqual(summary.test);
   });
 
+  it('--head euclidean (Hadsell et al.): one epoch already separates same from different pairs by distance', async () => {
+    const out = capture();
+    const summary = await runSiamese(options(['--head', 'euclidean', '--epochs', '1', '--limit', '20000']), out);
+    expect(summary.finalValAccuracy).toBeGreaterThan(0.8); // measured 0.845; chance (every pair "different") is 0.5
+    expect(out.lines.some((l) => l.includes('Euclidean-distance head'))).toBe(true);
+    expect(out.lines.some((l) => l.includes('"same" when the distance is < 0.5'))).toBe(true);
+  });
+
   it('same seed ⇒ the same run, bit for bit; another seed ⇒ another run', async () => {
     const run = async (seed: string) => (await runSiamese(options(['--epochs', '1', '--limit', '3000', '--seed', seed]), capture())).test;
     const a = await run('3');
@@ -70,6 +78,13 @@ describe('the command line', () => {
     const r = cli(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('--data-dir DIR');
+  });
+
+  it('an --out folder that cannot be written is a clear error before any training', () => {
+    const r = cli(['--out', '/etc/hostname/sub']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error: --out /etc/hostname/sub: cannot write there (ENOTDIR)');
+    expect(r.stdout).not.toContain('Epoch');
   });
 
   it('a bad data folder is a one-line error, exit status 1, no stack trace', () => {
