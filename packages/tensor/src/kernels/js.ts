@@ -147,4 +147,19 @@ export const jsKernels: Kernels = {
       theta[i] -= (lr * gi) / Math.sqrt(vi + eps);
     }
   },
+  bytesToFloat(x, y, n, div) {
+    const q = quotients(Math.fround(div));
+    for (let i = 0; i < n; i++) y[i] = q[x[i]];
+  },
 };
+
+// v / div for every byte value v, for the last divisor asked for (pixels: always 255).
+let lastDiv = NaN;
+const table = new Float32Array(256);
+function quotients(div: number): Float32Array {
+  if (!Object.is(div, lastDiv)) {
+    for (let v = 0; v < 256; v++) table[v] = v / div;
+    lastDiv = div;
+  }
+  return table;
+}

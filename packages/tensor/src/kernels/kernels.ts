@@ -30,6 +30,8 @@ export interface Kernels {
   mul(a: Float32Array, b: Float32Array, y: Float32Array, n: number): void;
   /** Keras RMSprop: v ← ρv + (1−ρ)g²; θ ← θ − lr·g / sqrt(v + ε). */
   rmsprop(theta: Float32Array, g: Float32Array, v: Float32Array, n: number, lr: number, rho: number, eps: number): void;
+  /** y = x / div for bytes x (e.g. pixels / 255), div taken as a float32, each quotient rounded once to float32. */
+  bytesToFloat(x: Uint8Array, y: Float32Array, n: number, div: number): void;
 }
 
 export type BackendName = 'js' | 'wasm';

@@ -61,4 +61,7 @@ export const referenceKernels: Kernels = {
       theta[i] -= (lr * g[i]) / Math.sqrt(v[i] + eps);
     }
   },
+  bytesToFloat(x, y, n, div) {
+    for (let i = 0; i < n; i++) y[i] = Math.fround(x[i] / Math.fround(div));
+  },
 };

@@ -1,6 +1,6 @@
 /**
  * The wasm memory seen from JavaScript: a bump allocator for long-lived buffers, and per-call
- * staging of ordinary Float32Arrays into scratch space.
+ * staging of ordinary Float32Arrays (and byte arrays) into scratch space.
  *
  * Layout (bytes):  [0, 16) unused | alloc'd buffers, bump-allocated upward to `top` | scratch …
  * Scratch starts at `top` again on every kernel call and holds copies of arguments that live outside
@@ -15,15 +15,18 @@ import { PAGE_BYTES, type WasmMemory } from './webassembly.js';
 const ALIGN = 16;
 const alignUp = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
 
+/** The arrays kernels take: floats, and bytes (pixels for bytesToFloat). */
+export type KernelArray = Float32Array | Uint8Array;
+
 interface Staged {
-  readonly view: Float32Array;
+  readonly view: KernelArray;
   readonly addr: number;
-  readonly len: number;
+  readonly bytes: number;
   writeBack: boolean;
 }
 
 export class Heap {
-  private heap: Float32Array; // the whole current buffer
+  private heap: Uint8Array; // the whole current buffer
   private readonly ours = new WeakSet<object>();
   private top = ALIGN;
   private scratch = ALIGN;
@@ -33,16 +36,16 @@ export class Heap {
     this.heap = this.refresh();
   }
 
-  private refresh(): Float32Array {
+  private refresh(): Uint8Array {
     const buffer = this.memory.buffer;
     this.ours.add(buffer);
-    this.heap = new Float32Array(buffer);
+    this.heap = new Uint8Array(buffer);
     return this.heap;
   }
 
   /** Make sure bytes [0, end) exist, growing by at least doubling; false if past the maximum. */
   private ensure(end: number): boolean {
-    const pages = this.heap.byteLength / PAGE_BYTES;
+    const pages = this.heap.length / PAGE_BYTES;
     const need = Math.ceil(end / PAGE_BYTES);
     if (need <= pages) return true;
     if (need > this.maxPages) return false;
@@ -52,7 +55,7 @@ export class Heap {
   }
 
   /** Whether x is a view into this memory (so kernels can use it in place). */
-  owns(x: Float32Array): boolean {
+  owns(x: KernelArray): boolean {
     return this.ours.has(x.buffer);
   }
 
@@ -78,23 +81,27 @@ export class Heap {
 
   /** Byte address of `len` fresh scratch floats. */
   reserve(len: number): number {
+    return this.reserveBytes(4 * len);
+  }
+
+  private reserveBytes(bytes: number): number {
     const addr = alignUp(this.scratch);
-    if (!this.ensure(addr + 4 * len)) throw new RangeError(`wasm backend: scratch of ${len} floats exceeds the memory maximum`);
-    this.scratch = addr + 4 * len;
+    if (!this.ensure(addr + bytes)) throw new RangeError(`wasm backend: scratch of ${bytes} bytes exceeds the memory maximum`);
+    this.scratch = addr + bytes;
     return addr;
   }
 
-  /** Byte address of x's first `len` floats, copied into scratch if x lives outside the memory. */
-  input(x: Float32Array, len: number): number {
+  /** Byte address of x's first `len` elements, copied into scratch if x lives outside the memory. */
+  input(x: KernelArray, len: number): number {
     return this.stage(x, len, true, false);
   }
 
   /** Byte address for an output; copied back by `end`. `readsOld`: the kernel also reads it (c += …). */
-  output(x: Float32Array, len: number, readsOld: boolean): number {
+  output(x: KernelArray, len: number, readsOld: boolean): number {
     return this.stage(x, len, readsOld, true);
   }
 
-  private stage(x: Float32Array, len: number, copyIn: boolean, writeBack: boolean): number {
+  private stage(x: KernelArray, len: number, copyIn: boolean, writeBack: boolean): number {
     if (this.owns(x)) return x.byteOffset;
     // The same array passed twice (in-place ops) is staged once.
     const seen = this.staged.find((s) => s.view === x);
@@ -102,17 +109,23 @@ export class Heap {
       seen.writeBack ||= writeBack;
       return seen.addr;
     }
-    const addr = this.reserve(len);
-    if (copyIn) this.heap.set(x.subarray(0, len), addr / 4);
-    this.staged.push({ view: x, addr, len, writeBack });
+    const bytes = len * x.BYTES_PER_ELEMENT;
+    const addr = this.reserveBytes(bytes);
+    if (copyIn) this.heap.set(bytesOf(x, bytes), addr);
+    this.staged.push({ view: x, addr, bytes, writeBack });
     return addr;
   }
 
   /** Finish a kernel call: copy staged outputs back to their arrays. */
   end(): void {
     for (const s of this.staged) {
-      if (s.writeBack) s.view.set(this.heap.subarray(s.addr / 4, s.addr / 4 + s.len));
+      if (s.writeBack) bytesOf(s.view, s.bytes).set(this.heap.subarray(s.addr, s.addr + s.bytes));
     }
     this.staged = [];
   }
+}
+
+/** The first `bytes` bytes of x's storage. */
+function bytesOf(x: KernelArray, bytes: number): Uint8Array {
+  return new Uint8Array(x.buffer, x.byteOffset, bytes);
 }

@@ -7,6 +7,7 @@
  */
 import type { Kernels } from '../kernels/kernels.js';
 import { assemble, type FuncDef } from './assembler.js';
+import { bytesToFloat } from './bytes.js';
 import { elementwiseKernels } from './elementwise.js';
 import { MR, NR, gemmPacked } from './gemm.js';
 import { Heap } from './heap.js';
@@ -34,7 +35,7 @@ export interface WasmRuntime {
 
 /** All functions of the module. */
 export function wasmFunctions(): FuncDef[] {
-  return [gemmPacked(), packRows(MR), packCols(MR), packRows(NR), packCols(NR), ...elementwiseKernels()];
+  return [gemmPacked(), packRows(MR), packCols(MR), packRows(NR), packCols(NR), ...elementwiseKernels(), bytesToFloat()];
 }
 
 /** The module's bytes (imports `env.memory`). */
@@ -128,6 +129,9 @@ function wrap(heap: Heap, x: Record<string, WasmFn>): Kernels {
     },
     rmsprop(theta, g, v, n, lr, rho, eps) {
       if (n > 0) call(() => x.rmsprop(output(theta, n, true), input(g, n), output(v, n, true), n, lr, rho, 1 - rho, eps));
+    },
+    bytesToFloat(xs, y, n, div) {
+      if (n > 0) call(() => x.bytesToFloat(input(xs, n), output(y, n, false), n, div));
     },
   };
 }

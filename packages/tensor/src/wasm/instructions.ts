@@ -16,6 +16,8 @@ const mem = (code: number[], align: number) => (offset: number, ...args: Bytes[]
 export const i32 = {
   const: (n: number): Bytes => [0x41, ...sleb(n)],
   load: (addr: Bytes, offset = 0) => mem([0x28], 2)(offset, addr),
+  /** One byte, zero-extended. */
+  load8_u: (addr: Bytes, offset = 0) => mem([0x2d], 0)(offset, addr),
   store: (addr: Bytes, value: Bytes, offset = 0) => mem([0x36], 2)(offset, addr, value),
   eqz: op(0x45), eq: op(0x46), ne: op(0x47), lt_s: op(0x48), lt_u: op(0x49),
   gt_s: op(0x4a), gt_u: op(0x4b), le_s: op(0x4c), ge_s: op(0x4e), ge_u: op(0x4f),
@@ -30,6 +32,8 @@ export const f32 = {
   eq: op(0x5b), lt: op(0x5d), gt: op(0x5e), ge: op(0x60),
   abs: op(0x8b), neg: op(0x8c), sqrt: op(0x91),
   add: op(0x92), sub: op(0x93), mul: op(0x94), div: op(0x95), min: op(0x96), max: op(0x97),
+  /** Signed i32 to the nearest f32. */
+  convert_i32_s: op(0xb2),
 };
 
 export const v128 = {
@@ -52,6 +56,8 @@ export const f32x4 = {
   add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7), min: simd(0xe8), max: simd(0xe9),
   /** pmax(a, b) = a < b ? b : a, lane-wise (so pmax(0, NaN) = 0, unlike max). */
   pmax: simd(0xeb),
+  /** Signed i32 lanes to the nearest f32. */
+  convertI32x4S: simd(0xfa),
 };
 
 export const i32x4 = {
@@ -60,6 +66,13 @@ export const i32x4 = {
   shl: simd(0xab), add: simd(0xae), sub: simd(0xb1),
   /** Float to int, saturating, rounding toward zero. */
   truncSatF32x4: simd(0xf8),
+  /** Lanes 0–3 / 4–7 of an i16x8, zero-extended. */
+  extendLowI16x8U: simd(0xa9), extendHighI16x8U: simd(0xaa),
+};
+
+export const i16x8 = {
+  /** Lanes 0–7 / 8–15 of an i8x16, zero-extended. */
+  extendLowI8x16U: simd(0x89), extendHighI8x16U: simd(0x8a),
 };
 
 // Control flow. Blocks carry no values (block type 0x40).
