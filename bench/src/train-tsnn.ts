@@ -1,5 +1,6 @@
 /** tsnn: gemm through kernels() directly, and training with the library's own fit / evaluate. */
 import { VERSION, backendName, kernels, useBackend, type BackendName } from '@tsnn/tensor';
+import { threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import { contrastiveLoss, evaluate, fit } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import { siameseMlp } from '@tsnn/examples';
@@ -8,41 +9,19 @@ import { sum, type GemmEngine } from './matmul.js';
 import type { TrainFigures } from './systems.js';
 import type { TrainSettings } from './train-settings.js';
 
-/**
- * The optional thread pool of @tsnn/tensor (Node only, wasm gemm only). Imported through a name that is
- * not a literal so that bench typechecks and runs whether or not the installed @tsnn/tensor has it.
- */
-const POOL_MODULE: string = '@tsnn/tensor/pool.node';
-
-interface PoolModule {
-  useThreads?: (n: number) => Promise<void>;
-  threadCount?: () => number;
-}
-
-/** Select the backend and, when asked for and available, the thread pool. Returns what runs and notes. */
+/** Select the backend and, when asked for, the thread pool (wasm gemm only). Returns what runs and notes. */
 export async function setupTsnn(backend: BackendName, threads: number | null): Promise<{ engine: string; notes: string[] }> {
   useBackend(backend);
   const notes: string[] = [];
-  let used = 1;
   if (threads !== null && threads > 1) {
     if (backend !== 'wasm') {
       notes.push(`--threads ${threads} ignored: tsnn's threads only split the wasm backend's gemm`);
     } else {
-      let pool: PoolModule | null = null;
-      try {
-        pool = (await import(POOL_MODULE)) as PoolModule;
-      } catch (e) {
-        notes.push(`--threads ${threads} ignored: ${POOL_MODULE} is not available (${(e as Error).message.split('\n')[0]})`);
-      }
-      if (pool && typeof pool.useThreads === 'function') {
-        await pool.useThreads(threads);
-        used = pool.threadCount?.() ?? threads;
-        notes.push(`gemm split over ${used} threads by useThreads(${threads}) from ${POOL_MODULE}; element-wise kernels stay on one thread`);
-      } else if (pool) {
-        notes.push(`--threads ${threads} ignored: ${POOL_MODULE} exports no useThreads`);
-      }
+      await useThreads(threads);
+      notes.push(`gemm split over ${threadCount()} threads by useThreads(${threads}) from @tsnn/tensor/pool.node; element-wise kernels stay on one thread`);
     }
   }
+  const used = threadCount();
   return { engine: `tsnn ${VERSION} ${backendName()} (${used} thread${used > 1 ? 's' : ''})`, notes };
 }
 
