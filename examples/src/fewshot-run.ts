@@ -6,7 +6,7 @@
  * accuracy of the 1-nearest neighbour in the embedding space among all training digits.
  * The CLI (fewshot.ts) and the tests both call runFewShot.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, Tensor, VERSION, backendName } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
@@ -14,7 +14,7 @@ import { decodeModel, loadWeights, siameseFromConfig, type LayerConfig, type Sia
 import { SHOTS, type FewShotOptions } from './fewshot-cli.js';
 import { embedImages } from './embed.js';
 import { accuracy, drawSupport, kShotClassify, meanStd, nearestNeighbour, type PairScore } from './fewshot-lib.js';
-import { ensureWritableDir, writeFileAtomic } from './files.js';
+import { ensureWritableDir, readInput, writeFileAtomic } from './files.js';
 import { loadMnist, type IdxDataset } from './idx.js';
 import type { Output } from './progress.js';
 
@@ -59,7 +59,7 @@ function loadModel(file: string): { model: Siamese; config: LayerConfig } {
     throw new Error(`no model file at ${file}. Train one first: \`pnpm example:siamese\` writes examples/out/siamese/model.tsnn ` +
       '(about a minute), or pass --weights FILE (e.g. examples/out/embedding/model.tsnn from `pnpm example:embedding`)');
   }
-  const decoded = decodeModel(readFileSync(file), file);
+  const decoded = decodeModel(readInput(file, '--weights'), file);
   const model = siameseFromConfig(decoded.manifest.config, new Rng(0));
   loadWeights(model, decoded, file);
   return { model, config: decoded.manifest.config };

@@ -1,5 +1,5 @@
 /** File output for the examples: atomic writes (temporary file in the same folder, fsync, rename). */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Write `data` to `path` so that a crash leaves either the old file or the new one, never half of one. */
@@ -36,5 +36,16 @@ export function ensureWritableDir(dir: string): void {
     rmSync(probe);
   } catch (e) {
     throw new Error(`--out ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** The bytes of a file the user named, or an error that names the flag, the path and the problem. */
+export function readInput(path: string, flag: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code ?? (e as Error).message;
+    throw new Error(`${flag} ${path}: cannot read it (${why})`);
   }
 }

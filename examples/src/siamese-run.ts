@@ -3,7 +3,6 @@
  * contrastive loss, validate every epoch, report accuracy / precision / recall, write the outputs.
  * The CLI (siamese.ts) and the tests both call runSiamese.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, VERSION, backendName, useBackend } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
@@ -15,7 +14,7 @@ import {
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import type { SiameseOptions } from './cli.js';
-import { ensureWritableDir, writeFileAtomic } from './files.js';
+import { ensureWritableDir, readInput, writeFileAtomic } from './files.js';
 import { loadMnist, type IdxDataset } from './idx.js';
 import { siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
@@ -107,7 +106,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
   if (resumed) {
     model = modelFrom(resumed.model, opts.resume!, features, rng);
   } else if (opts.weights) {
-    const decoded = decodeModel(readFileSync(opts.weights), opts.weights);
+    const decoded = decodeModel(readInput(opts.weights, '--weights'), opts.weights);
     model = modelFrom(decoded, opts.weights, features, rng);
     meta = decoded.manifest.meta ?? {};
   } else {
@@ -207,12 +206,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
 }
 
 function readCheckpoint(path: string): Checkpoint {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`--resume: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const bytes = readInput(path, '--resume');
   const c = decodeCheckpoint(bytes, path);
   if (!c.meta.settings) throw new Error(`${path}: not a checkpoint of pnpm example:siamese (no run settings in it)`);
   return c;

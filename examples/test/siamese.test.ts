@@ -87,6 +87,11 @@ describe('the command line', () => {
     expect(r.stdout).not.toContain('Epoch');
   });
 
+  it('a --weights path that is a folder or missing is a clear error naming it', () => {
+    expect(cli(['--weights', tmpdir(), '--eval-only']).stderr).toContain(`error: --weights ${tmpdir()}: cannot read it (is a directory, not a file)`);
+    expect(cli(['--weights', '/no/such/model.tsnn', '--eval-only']).stderr).toContain('error: --weights /no/such/model.tsnn: cannot read it (no such file)');
+  });
+
   it('a bad data folder is a one-line error, exit status 1, no stack trace', () => {
     const r = cli(['--data-dir', '/nonexistent-dir', '--out', mkdtempSync(join(tmpdir(), 'tsnn-cli-'))]);
     expect(r.status).toBe(1);
