@@ -192,7 +192,11 @@ function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<
       optimizer.step();
       counts.add(call.y.data, y, n);
       state.lossSum += l * n;
-      state.counts = { tp: counts.tp, fp: counts.fp, tn: counts.tn, fn: counts.fn };
+      const c = state.counts; // updated in place: nothing allocated per step
+      c.tp = counts.tp;
+      c.fp = counts.fp;
+      c.tn = counts.tn;
+      c.fn = counts.fn;
       state.step = s + 1;
       state.seconds = (nowMs() - t0) / 1000;
       opts.onBatchEnd?.(s + 1, steps, { loss: state.lossSum / counts.total, binary_accuracy: counts.accuracy });
