@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkBalanced } from './svg.js';
 import { type History, epochAxis, escapeXml, historySvg, valueAxis } from '../src/plot.js';
 
 function makeHistory(epochs: number): History {
@@ -10,20 +11,6 @@ function makeHistory(epochs: number): History {
     h.val_binary_accuracy.push(0.97 - 0.45 * Math.exp(-e / 5));
   }
   return h;
-}
-
-/** Checks every opened tag is closed in order (self-closing tags count as both); returns tag names. */
-function checkBalanced(svg: string): string[] {
-  const stack: string[] = [];
-  const names: string[] = [];
-  for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w-]*)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = m;
-    if (closing) expect(stack.pop(), `closing </${name}>`).toBe(name);
-    else if (!selfClosing) stack.push(name);
-    names.push(name);
-  }
-  expect(stack).toEqual([]);
-  return names;
 }
 
 /** Points of each series polyline, keyed by data-series ("train loss", ...). */

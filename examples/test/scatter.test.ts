@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { checkBalanced } from './svg.js';
 import { Raster, parseHex } from '../src/raster.js';
 import { TAB10, quantile, scatterLayout, scatterRaster, scatterSvg } from '../src/scatter.js';
-
-/** Checks every opened tag is closed in order (self-closing tags count as both); returns tag names. */
-function checkBalanced(svg: string): string[] {
-  const stack: string[] = [];
-  const names: string[] = [];
-  for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w-]*)[^>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = m;
-    if (closing) expect(stack.pop(), `closing </${name}>`).toBe(name);
-    else if (!selfClosing) stack.push(name);
-    names.push(name);
-  }
-  expect(stack).toEqual([]);
-  return names;
-}
 
 /** n points per class, class c around (cos, sin) of angle 2πc/10, deterministic jitter: [10n, 2]. */
 function rings(n: number): { xy: Float32Array; labels: Uint8Array } {

@@ -3,6 +3,7 @@
  * binary_accuracy, val_loss and val_binary_accuracy, callbacks per batch and per epoch.
  */
 import { Tensor, TsnnError, Workspace, type Rng } from '@tsnn/tensor';
+import { zeroGrads } from './params.js';
 import { nextTask, nowMs } from './platform.js';
 import type { PairData } from './data.js';
 import type { LossFn } from './losses.js';
@@ -181,7 +182,7 @@ function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<
       const start = s * batchSize;
       const n = Math.min(batchSize, data.size - start);
       const { xa, xb, y } = batches.read(order, start, n);
-      for (const { param } of params) param.zeroGrad();
+      zeroGrads(params);
       const call = model.forward(xa, xb, { training: true, rng, workspace: ws });
       const { loss: l, dp } = loss(call.y, y, ws);
       if (!Number.isFinite(l)) {

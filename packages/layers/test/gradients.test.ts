@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { availableBackends, Rng, Tensor, useBackend } from '@tsnn/tensor';
 import {
   Dense, Dropout, EuclideanDistance, ReLU, Sequential, Sigmoid, Subtract, binaryCrossentropy, checkGradients, contrastiveDistanceLoss, contrastiveLoss,
-  type Activation, type GradCheckTarget, type Layer,
+  type Activation, type GradCheckTarget, type Layer, type LossFn,
 } from '@tsnn/layers';
 import { awayFromZero, probe, randomTensor } from './helpers.js';
 
@@ -120,49 +120,27 @@ describe.each(availableBackends())('gradient checks (fast-check, central differe
     }), { numRuns: 40 });
   });
 
-  it('contrastive loss with respect to predictions (away from the hinge at p = margin)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer(), (batch, seed) => {
-      const rng = new Rng(seed);
-      const p = new Tensor([batch, 1]);
-      const y = new Float32Array(batch);
-      for (let i = 0; i < batch; i++) {
-        y[i] = rng.int(2);
-        p.data[i] = rng.uniform() < 0.5 ? rng.uniformIn(-0.5, 0.95) : rng.uniformIn(1.05, 2);
-      }
-      const { dp } = contrastiveLoss(p, y);
-      const report = checkGradients(() => contrastiveLoss(p, y).loss, [{ name: 'p', value: p.data, grad: dp.data.slice() }]);
-      expect(report.ok, report.message).toBe(true);
-    }));
-  });
-
-  it('contrastive distance loss with respect to distances (away from the hinge at d = margin)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer(), (batch, seed) => {
-      const rng = new Rng(seed);
-      const d = new Tensor([batch, 1]);
-      const y = new Float32Array(batch);
-      for (let i = 0; i < batch; i++) {
-        y[i] = rng.int(2);
-        d.data[i] = rng.uniform() < 0.5 ? rng.uniformIn(0, 0.95) : rng.uniformIn(1.05, 2);
-      }
-      const { dp } = contrastiveDistanceLoss(d, y);
-      const report = checkGradients(() => contrastiveDistanceLoss(d, y).loss, [{ name: 'd', value: d.data, grad: dp.data.slice() }]);
-      expect(report.ok, report.message).toBe(true);
-    }));
-  });
-
-  it('binary cross-entropy with respect to predictions (inside the clip)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer(), (batch, seed) => {
-      const rng = new Rng(seed);
-      const p = new Tensor([batch, 1]);
-      const y = new Float32Array(batch);
-      for (let i = 0; i < batch; i++) {
-        y[i] = rng.int(2);
-        p.data[i] = rng.uniformIn(0.05, 0.95);
-      }
-      const { dp } = binaryCrossentropy(p, y);
-      // The loss is computed in doubles from p, so a small step is free of rounding noise; 1/p curves steeply.
-      const report = checkGradients(() => binaryCrossentropy(p, y).loss, [{ name: 'p', value: p.data, grad: dp.data.slice() }], { eps: 1e-3 });
-      expect(report.ok, report.message).toBe(true);
-    }));
-  });
+  // Losses with respect to their inputs, drawn away from each loss's kink (the hinge at margin 1, the clip).
+  const lossCases: { name: string; loss: LossFn; draw: (rng: Rng) => number; eps?: number }[] = [
+    { name: 'contrastive loss with respect to predictions', loss: contrastiveLoss, draw: (rng) => (rng.uniform() < 0.5 ? rng.uniformIn(-0.5, 0.95) : rng.uniformIn(1.05, 2)) },
+    { name: 'contrastive distance loss with respect to distances', loss: contrastiveDistanceLoss, draw: (rng) => (rng.uniform() < 0.5 ? rng.uniformIn(0, 0.95) : rng.uniformIn(1.05, 2)) },
+    // The loss is computed in doubles from p, so a small step is free of rounding noise; 1/p curves steeply.
+    { name: 'binary cross-entropy with respect to predictions (inside the clip)', loss: binaryCrossentropy, draw: (rng) => rng.uniformIn(0.05, 0.95), eps: 1e-3 },
+  ];
+  for (const c of lossCases) {
+    it(c.name, () => {
+      fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer(), (batch, seed) => {
+        const rng = new Rng(seed);
+        const p = new Tensor([batch, 1]);
+        const y = new Float32Array(batch);
+        for (let i = 0; i < batch; i++) {
+          y[i] = rng.int(2);
+          p.data[i] = c.draw(rng);
+        }
+        const { dp } = c.loss(p, y);
+        const report = checkGradients(() => c.loss(p, y).loss, [{ name: 'p', value: p.data, grad: dp.data.slice() }], { eps: c.eps });
+        expect(report.ok, report.message).toBe(true);
+      }));
+    });
+  }
 });

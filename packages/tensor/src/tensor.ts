@@ -23,16 +23,6 @@ export class Tensor {
     return this.data.length;
   }
 
-  /** Rows of a 2-D tensor (its first dimension). */
-  get rows(): number {
-    return this.shape[0];
-  }
-
-  /** Columns of a 2-D tensor (the product of the remaining dimensions). */
-  get cols(): number {
-    return this.shape.length === 0 ? 1 : this.data.length / this.shape[0];
-  }
-
   toString(): string {
     return `Tensor${fmtShape(this.shape)}`;
   }

@@ -37,13 +37,6 @@ export class Workspace {
     return slot.view;
   }
 
-  /** A zero-filled tensor of this shape. */
-  zeros(shape: readonly number[]): Tensor {
-    const t = this.tensor(shape);
-    t.data.fill(0);
-    return t;
-  }
-
   /** Floats held across all slots. */
   get floats(): number {
     return this.slots.reduce((s, x) => s + x.buf.length, 0);
