@@ -1,9 +1,10 @@
 // @ts-check
 /**
  * `pnpm test:browser` (after `pnpm build`; needs Chromium, e.g. Debian's `apt-get install chromium`): runs
- * workload.js on the built packages in Node and in headless Chromium — in a plain page and in a
- * cross-origin-isolated one — and checks that each page's gradients pass the finite-difference check, that
- * its training loss falls, and that its 100 training losses equal Node's bit for bit (same seed, same kernels).
+ * workload.js on the built packages in Node and in headless Chromium — in a plain page, a cross-origin
+ * isolated one, and a page where shared WebAssembly memory is refused (simulated: Chromium allows it even
+ * without isolation, a browser need not) — and checks that each page's gradients pass the finite-difference
+ * check, that its training loss falls, and that its 100 training losses equal Node's bit for bit.
  * Not part of `pnpm test`: a fresh machine has no browser.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,9 +33,17 @@ const PAGE = `<!doctype html><meta charset="utf-8"><pre id="out">pending</pre>
   "@tsnn/optimizers": "/packages/optimizers/dist/index.js" } }</script>
 <script type="module">
   const out = document.getElementById('out');
+  if (location.search === '?refuse-shared') {
+    // Act as a browser that refuses shared memory to this page.
+    const Memory = WebAssembly.Memory;
+    WebAssembly.Memory = function (d) {
+      if (d && d.shared) throw new TypeError('shared memory refused');
+      return new Memory(d);
+    };
+  }
   try {
     const [T, L, O, { workload }] = await Promise.all([import('@tsnn/tensor'), import('@tsnn/layers'), import('@tsnn/optimizers'), import('/test/browser/workload.js')]);
-    out.textContent = JSON.stringify({ isolated: self.crossOriginIsolated, ...workload({ T, L, O }) });
+    out.textContent = JSON.stringify({ isolated: self.crossOriginIsolated, sharedMemory: T.loadWasmRuntime()?.shared ?? null, ...workload({ T, L, O }) });
   } catch (e) {
     out.textContent = JSON.stringify({ error: String(e && e.stack || e) });
   }
@@ -58,13 +67,13 @@ function serve(isolated) {
 }
 
 /** Load the page in headless Chromium and read the JSON the page wrote (async: this process serves the page). */
-async function runPage(port) {
+async function runPage(port, query) {
   const profile = mkdtempSync(join(tmpdir(), 'tsnn-chromium-'));
   try {
     const child = spawn(chromium, [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--virtual-time-budget=30000',
-      '--dump-dom', `http://127.0.0.1:${port}/`,
+      '--dump-dom', `http://127.0.0.1:${port}/${query}`,
     ], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -86,19 +95,25 @@ const version = spawnSync(chromium, ['--version'], { encoding: 'utf8' }).stdout.
 const node = workload({ T, L, O });
 console.log(`Node ${process.version}: backend ${node.backend}, gradients ${node.gradcheck.ok ? 'ok' : 'FAIL'}, loss ${node.losses[0].toFixed(4)} → ${node.losses.at(-1).toFixed(4)}`);
 let problems = node.gradcheck.ok ? [] : ['Node: gradient check failed'];
-for (const isolated of [false, true]) {
+const pages = [
+  { isolated: false, query: '', label: 'not isolated' },
+  { isolated: true, query: '', label: 'cross-origin isolated' },
+  { isolated: false, query: '?refuse-shared', label: 'not isolated, shared memory refused' },
+];
+for (const { isolated, query, label: what } of pages) {
   const server = await serve(isolated);
-  const page = await runPage(server.address().port);
+  const page = await runPage(server.address().port, query);
   server.close();
-  const label = `${version}, ${isolated ? 'cross-origin isolated' : 'not isolated'}`;
+  const label = `${version}, ${what}`;
   if (page.error) {
     problems.push(`${label}: ${page.error}`);
     continue;
   }
   const same = page.losses.length === node.losses.length && page.losses.every((l, i) => l === node.losses[i]);
-  console.log(`${label}: backend ${page.backend}, gradients ${page.gradcheck.ok ? 'ok' : 'FAIL'} (${page.gradcheck.checked} entries), ` +
+  console.log(`${label}: backend ${page.backend} (${page.sharedMemory ? 'shared' : 'unshared'} memory), gradients ${page.gradcheck.ok ? 'ok' : 'FAIL'} (${page.gradcheck.checked} entries), ` +
     `loss ${page.losses[0].toFixed(4)} → ${page.losses.at(-1).toFixed(4)}, ${same ? 'bit-identical to Node' : 'DIFFERS from Node'}`);
   if (page.isolated !== isolated) problems.push(`${label}: crossOriginIsolated is ${page.isolated}`);
+  if (query && page.sharedMemory !== false) problems.push(`${label}: expected the wasm backend over an unshared memory`);
   if (!page.gradcheck.ok) problems.push(`${label}: gradient check failed`);
   if (!(page.losses.at(-1) < 0.5 * page.losses[0])) problems.push(`${label}: the loss did not halve`);
   if (page.backend === node.backend && !same) problems.push(`${label}: losses differ from Node's on the same backend`);

@@ -9,6 +9,6 @@ export { kernels, useBackend, availableBackends, backendName, registerBackend } 
 export type { Kernels, BackendName } from './kernels/kernels.js';
 export { referenceKernels, gemmReference } from './kernels/reference.js';
 export { jsKernels, gemmBlocked } from './kernels/js.js';
-export { loadWasmKernels, loadWasmRuntime, type WasmRuntime } from './wasm/index.js';
+export { loadWasmKernels, loadWasmRuntime, instantiateWasm, type WasmRuntime } from './wasm/index.js';
 export { allclose, firstMismatch, type Mismatch } from './allclose.js';
 export { VERSION } from './version.js';

@@ -140,6 +140,7 @@ export async function useThreads(n: number, options: ThreadOptions = {}): Promis
   if (n === 1) return;
   const rt = loadWasmRuntime();
   if (!rt) throw new TsnnError('useThreads: the wasm backend cannot run here, and threads only split its gemm');
+  if (!rt.shared) throw new TsnnError('useThreads: the wasm memory is not shared here (this host refused shared memory), and threads need it');
   if (kernels() !== rt.kernels) {
     throw new TsnnError(`useThreads: threads need the wasm backend, but '${kernels().name}' is active (useBackend('wasm') first)`);
   }

@@ -71,6 +71,8 @@ export interface FuncDef {
 export interface MemoryLimits {
   readonly initial: number;
   readonly maximum: number;
+  /** A shared memory (threads; views survive growth) or an ordinary one (default true). */
+  readonly shared?: boolean;
 }
 
 /** Locals as (count, type) runs, as the code section wants them. */
@@ -85,7 +87,7 @@ function localRuns(locals: readonly ValType[]): Bytes[] {
   return runs;
 }
 
-/** The module bytes: imports `env.memory` (shared, with a maximum) and exports every function by name. */
+/** The module bytes: imports `env.memory` (with a maximum, shared unless told) and exports every function by name. */
 export function assemble(funcs: readonly FuncDef[], memory: MemoryLimits): Uint8Array {
   const sigs: string[] = [];
   const sigBytes: Bytes[] = [];
@@ -100,8 +102,9 @@ export function assemble(funcs: readonly FuncDef[], memory: MemoryLimits): Uint8
     }
     return idx;
   });
-  // Limits flag 0x03: has a maximum, shared.
-  const memImport = [...name('env'), ...name('memory'), 0x02, 0x03, ...uleb(memory.initial), ...uleb(memory.maximum)];
+  // Limits flag: 0x01 has a maximum; 0x03 has a maximum and is shared.
+  const limits = memory.shared === false ? 0x01 : 0x03;
+  const memImport = [...name('env'), ...name('memory'), 0x02, limits, ...uleb(memory.initial), ...uleb(memory.maximum)];
   const exports = funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
   const bodies = funcs.map((f) => {
     const body = [...vec(localRuns(f.locals)), ...f.body, 0x0b];

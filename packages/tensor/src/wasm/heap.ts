@@ -6,9 +6,14 @@
  * Scratch starts at `top` again on every kernel call and holds copies of arguments that live outside
  * the memory plus gemm's packed panels. `alloc` zero-fills, since scratch may have dirtied the bytes.
  *
- * The memory is shared, so growing it never detaches a view: a grow hands out a new, longer
+ * A shared memory never detaches a view when it grows: a grow hands out a new, longer
  * SharedArrayBuffer and old views keep pointing at the same bytes. Every buffer the memory has
  * handed out is remembered, which is how a view is recognised as "inside" (no copy needed).
+ *
+ * An ordinary (unshared) memory — where the host refuses shared memory, as a browser may for a page
+ * that is not cross-origin isolated — detaches its old ArrayBuffer on every grow, which would empty any
+ * long-lived view. So over such a memory `alloc` hands out ordinary arrays, and every kernel call
+ * stages its arguments into scratch and back: the same kernels and results, some copying.
  */
 import { PAGE_BYTES, type WasmMemory } from './webassembly.js';
 
@@ -32,7 +37,8 @@ export class Heap {
   private scratch = ALIGN;
   private staged: Staged[] = [];
 
-  constructor(readonly memory: WasmMemory, private readonly maxPages: number) {
+  /** `shared`: whether `memory` is shared, so that views into it may outlive a grow. */
+  constructor(readonly memory: WasmMemory, private readonly maxPages: number, readonly shared = true) {
     this.heap = this.refresh();
   }
 
@@ -62,9 +68,11 @@ export class Heap {
   /**
    * n zeroed floats inside the memory, 16-byte aligned. Never freed: meant for long-lived buffers
    * (parameters, gradients, reused workspaces). When the memory is at its maximum, an ordinary
-   * Float32Array is returned instead (kernels then copy it in and out; slower but correct).
+   * Float32Array is returned instead (kernels then copy it in and out; slower but correct), and always
+   * over an unshared memory.
    */
   alloc(n: number): Float32Array {
+    if (!this.shared) return new Float32Array(n);
     const addr = alignUp(this.top);
     if (!this.ensure(addr + 4 * n)) return new Float32Array(n);
     this.top = addr + 4 * n;

@@ -1,6 +1,7 @@
 /**
  * The WASM SIMD backend: a module emitted from TypeScript at load time (no .wasm file, no toolchain),
- * instantiated over a shared memory, and wrapped as `Kernels`.
+ * instantiated over a shared memory — or, where the host refuses one, an ordinary memory (see heap.ts) —
+ * and wrapped as `Kernels`.
  *
  * Every kernel accepts any Float32Array. Arrays from `alloc` (views into the wasm memory) are used in
  * place; others are copied into scratch, and outputs copied back (see `heap.ts`).
@@ -27,6 +28,8 @@ export type WasmFn = (...args: number[]) => void;
  */
 export interface WasmRuntime {
   readonly kernels: Kernels;
+  /** Whether the memory is shared (threads need it; without it every kernel call copies its arguments). */
+  readonly shared: boolean;
   readonly module: object;
   readonly memory: WasmMemory;
   readonly heap: Heap;
@@ -38,14 +41,14 @@ export function wasmFunctions(): FuncDef[] {
   return [gemmPacked(), packRows(MR), packCols(MR), packRows(NR), packCols(NR), ...elementwiseKernels(), bytesToFloat()];
 }
 
-/** The module's bytes (imports `env.memory`). */
-export function wasmModuleBytes(): Uint8Array {
-  return assemble(wasmFunctions(), { initial: INITIAL_PAGES, maximum: MAX_PAGES });
+/** The module's bytes (imports `env.memory`, shared unless told). */
+export function wasmModuleBytes(shared = true): Uint8Array {
+  return assemble(wasmFunctions(), { initial: INITIAL_PAGES, maximum: MAX_PAGES, shared });
 }
 
 let loaded: WasmRuntime | null | undefined;
 
-/** The WASM kernels, or null where WebAssembly, SIMD or shared memory is missing. Memoised. */
+/** The WASM kernels, or null where WebAssembly or SIMD is missing. Memoised. */
 export function loadWasmKernels(): Kernels | null {
   return loadWasmRuntime()?.kernels ?? null;
 }
@@ -56,19 +59,29 @@ export function loadWasmRuntime(): WasmRuntime | null {
   return loaded;
 }
 
+/** Shared memory where the host allows it, else an ordinary one (e.g. a page that is not cross-origin isolated). */
 function instantiate(): WasmRuntime | null {
+  return instantiateWasm(true) ?? instantiateWasm(false);
+}
+
+/**
+ * A new, separate runtime over a shared or an unshared memory, or null where that cannot load. Not
+ * memoised and not registered as a backend: `loadWasmKernels` is the one the library uses. Tests use
+ * this to run the unshared variant on a host that also allows the shared one.
+ */
+export function instantiateWasm(shared: boolean): WasmRuntime | null {
   const wa = webAssembly();
   if (!wa) return null;
   try {
-    const bytes = wasmModuleBytes();
+    const bytes = wasmModuleBytes(shared);
     if (!wa.validate(bytes)) return null;
-    const memory = new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    const memory = new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared });
     const module = new wa.Module(bytes);
     const exports = new wa.Instance(module, { env: { memory } }).exports as Record<string, WasmFn>;
-    const heap = new Heap(memory, MAX_PAGES);
-    return { kernels: wrap(heap, exports), module, memory, heap, exports };
+    const heap = new Heap(memory, MAX_PAGES, shared);
+    return { kernels: wrap(heap, exports), shared, module, memory, heap, exports };
   } catch {
-    return null; // e.g. no SharedArrayBuffer (a browser page that is not cross-origin isolated)
+    return null; // e.g. shared memory refused (no SharedArrayBuffer), or no SIMD
   }
 }
 
