@@ -23,6 +23,10 @@ it('the README snippet runs and learns its toy task', async () => {
   } finally {
     spy.mockRestore();
   }
+  // The summary's total is the one the snippet's comment quotes.
+  const claimed = /parameter counts \(([\d,]+) in all\)/.exec(m![1])?.[1];
+  expect(claimed, 'the snippet says how many parameters the model has').toBeDefined();
+  expect(logs.join('\n')).toContain(`Total params: ${claimed} `);
   const last = logs.find((l) => l.startsWith('test accuracy'));
   expect(last, logs.join('\n')).toBeDefined();
   expect(Number(last!.split(' ').at(-1))).toBeGreaterThan(0.9);

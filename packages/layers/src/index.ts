@@ -13,6 +13,7 @@ export { contrastiveLoss, contrastiveDistanceLoss, binaryCrossentropy, BCE_EPSIL
 export { BinaryCounts, binaryAccuracy, precision, recall, PROBABILITY, DISTANCE, type Decision } from './metrics.js';
 export { type PairData, pairArrays } from './data.js';
 export { fit, fitAsync, evaluate, predict, initialFitState, type FitOptions, type FitState, type FitResult, type EpochLogs, type BatchLogs, type EvalResult, type Stepper, type PredictOptions, type EvaluateOptions } from './fit.js';
+export { summary } from './summary.js';
 export { checkGradients, type GradCheckTarget, type GradCheckReport } from './gradcheck.js';
 export { encodeModel, encodeBundle, decodeModel, loadWeights, type NamedArray, crc32, MODEL_FORMAT_VERSION, ModelFormatError, type ModelManifest, type DecodedModel, type Saveable, type TensorEntry } from './serialize.js';
 export { layerFromConfig, mergeFromConfig, siameseFromConfig } from './from-config.js';
