@@ -6,7 +6,7 @@ import {
   Dense, Dropout, Sequential, Siamese, Subtract, contrastiveLoss, decodeCheckpoint, encodeCheckpoint, fit, initialFitState, loadWeights, pairArrays, predict,
   type LossFn, type PairData,
 } from '@tsnn/layers';
-import { RMSprop } from '@tsnn/optimizers';
+import { Adam, RMSprop } from '@tsnn/optimizers';
 
 function toyModel(seed: number): Siamese {
   const m = new Siamese({
@@ -27,12 +27,12 @@ function toyData(n: number, seed: number): PairData {
 }
 
 describe('fit', () => {
-  it('stopped after any step, checkpointed and resumed, finishes bit-identical to an uninterrupted run', () => {
+  it.each([['RMSprop', RMSprop], ['Adam', Adam]] as const)('stopped after any step, checkpointed and resumed, finishes bit-identical to an uninterrupted run (%s)', (_, Opt) => {
     const data = toyData(100, 1), validation = toyData(40, 2);
     const run = (stopAt: number | null) => {
       let model = toyModel(3);
       let rng = new Rng(4);
-      let opt = new RMSprop(model.parameters());
+      let opt = new Opt(model.parameters());
       let seen = 0;
       const opts = { epochs: 3, batchSize: 16, loss: contrastiveLoss, validation };
       const first = fit(model, data, { ...opts, optimizer: opt, rng, shouldStop: () => ++seen === stopAt });
@@ -42,7 +42,7 @@ describe('fit', () => {
       const ckpt = decodeCheckpoint(bytes);
       model = toyModel(99);
       loadWeights(model, ckpt.model);
-      opt = new RMSprop(model.parameters());
+      opt = new Opt(model.parameters());
       opt.setState(ckpt.optimizer);
       rng = new Rng(0);
       rng.setState(ckpt.rng);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Param, type NamedParam } from '@tsnn/tensor';
-import { RMSprop, SGD } from '@tsnn/optimizers';
+import { Adam, RMSprop, SGD } from '@tsnn/optimizers';
 
 function scalar(name: string, value: number): NamedParam {
   return { name, param: new Param([1], new Float32Array([value])) };
@@ -87,5 +87,66 @@ describe('SGD', () => {
     const opt = new SGD([p], { learningRate: 0.1 });
     for (let i = 0; i < 200; i++) { p.param.grad[0] = 2 * (p.param.value[0] - 3); opt.step(); }
     expect(p.param.value[0]).toBeCloseTo(3, 5);
+  });
+});
+
+describe('Adam', () => {
+  it("Keras's defaults; the first step moves θ by lr (m̂ / sqrt(v̂) = g / |g|)", () => {
+    const p = scalar('theta', 10);
+    const opt = new Adam([p], { learningRate: 0.1 });
+    expect([new Adam([p]).learningRate, opt.beta1, opt.beta2, opt.epsilon]).toEqual([0.001, 0.9, 0.999, 1e-7]);
+    p.param.grad[0] = p.param.value[0]; // loss θ²/2
+    opt.step();
+    expect(p.param.value[0]).toBeCloseTo(9.9, 6);
+  });
+
+  it('follows m, v, α_t = lr·sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ), θ ← θ − α_t·m/(sqrt(v) + ε) over several steps', () => {
+    const p = scalar('w', 1);
+    const opt = new Adam([p], { learningRate: 0.01, epsilon: 1e-3 }); // a large ε, so where it sits matters
+    let theta = 1, m = 0, v = 0;
+    [0.5, -2, 3, 0.25, 1e-4].forEach((g, i) => {
+      p.param.grad[0] = g;
+      opt.step();
+      const t = i + 1;
+      m = 0.9 * m + 0.1 * g;
+      v = 0.999 * v + 0.001 * g * g;
+      theta -= ((0.01 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t)) * m / (Math.sqrt(v) + 1e-3);
+      expect(p.param.value[0]).toBeCloseTo(theta, 6);
+    });
+    expect(opt.iterations).toBe(5);
+  });
+
+  it('minimises a quadratic, and never clears gradients', () => {
+    const p = scalar('w', 5);
+    const opt = new Adam([p], { learningRate: 0.05 });
+    for (let i = 0; i < 2000; i++) { p.param.grad[0] = 2 * (p.param.value[0] - 3); opt.step(); }
+    expect(p.param.value[0]).toBeCloseTo(3, 3);
+    expect(p.param.grad[0]).toBeCloseTo(2 * (p.param.value[0] - 3), 6);
+  });
+
+  it('state can be read and restored: a resumed optimizer continues identically (the step count included)', () => {
+    const run = (steps: number[], opt: Adam, p: NamedParam) => {
+      for (const g of steps) { p.param.grad[0] = g; opt.step(); }
+    };
+    const a = scalar('w', 2), b = scalar('w', 2);
+    const optA = new Adam([a], { learningRate: 0.01 });
+    run([1, -1, 0.5], optA, a);
+    const saved = optA.getState();
+    b.param.value.set(a.param.value);
+    const optB = new Adam([b], { learningRate: 0.01 });
+    optB.setState({ ...saved, slots: { w: { m: saved.slots.w.m.slice(), v: saved.slots.w.v.slice() } } });
+    run([2, 0.1], optA, a);
+    run([2, 0.1], optB, b);
+    expect(b.param.value[0]).toBe(a.param.value[0]);
+    expect(optB.iterations).toBe(5);
+    expect(() => optB.setState({ kind: 'adam', iterations: 0, slots: { w: { m: new Float32Array(1) } } })).toThrow('w.v has 0 values, expected 1');
+  });
+
+  it('rejects bad hyperparameters with the allowed range', () => {
+    const p = scalar('w', 1);
+    expect(() => new Adam([p], { learningRate: -1 })).toThrow('Adam: learningRate must be > 0, got -1');
+    expect(() => new Adam([p], { beta1: 1 })).toThrow('Adam: beta1 must be in [0, 1), got 1');
+    expect(() => new Adam([p], { beta2: -0.1 })).toThrow('Adam: beta2 must be in [0, 1), got -0.1');
+    expect(() => new Adam([p], { epsilon: -1 })).toThrow('Adam: epsilon must be ≥ 0, got -1');
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Adam with Keras 3's defaults and formula (no amsgrad), t = the step number from 1:
+ *   m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·g²;
+ *   α_t = lr·sqrt(1 − β₂ᵗ) / (1 − β₁ᵗ);   θ ← θ − α_t·m / (sqrt(v) + ε)
+ * (ε outside the root, added to the uncorrected sqrt(v), as Keras and tf.keras do; PyTorch corrects v first.)
+ */
+import type { NamedParam } from '@tsnn/tensor';
+import { Optimizer, checkHyper, type OptimizerState } from './optimizer.js';
+
+export interface AdamOptions {
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export class Adam extends Optimizer {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** m and v per parameter, same length as its value. */
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+
+  constructor(params: NamedParam[], { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: AdamOptions = {}) {
+    super(params);
+    checkHyper('Adam', 'learningRate', learningRate, learningRate > 0, '> 0');
+    checkHyper('Adam', 'beta1', beta1, beta1 >= 0 && beta1 < 1, 'in [0, 1)');
+    checkHyper('Adam', 'beta2', beta2, beta2 >= 0 && beta2 < 1, 'in [0, 1)');
+    checkHyper('Adam', 'epsilon', epsilon, epsilon >= 0, '≥ 0');
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.m = params.map(({ param }) => new Float32Array(param.size));
+    this.v = params.map(({ param }) => new Float32Array(param.size));
+  }
+
+  step(): void {
+    const { beta1: b1, beta2: b2, epsilon: eps } = this;
+    const t = this.iterations + 1;
+    const alpha = (this.learningRate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    for (let i = 0; i < this.params.length; i++) {
+      const { value: theta, grad: g } = this.params[i].param;
+      const m = this.m[i], v = this.v[i];
+      for (let j = 0; j < theta.length; j++) {
+        const gj = g[j];
+        m[j] = b1 * m[j] + (1 - b1) * gj;
+        v[j] = b2 * v[j] + (1 - b2) * gj * gj;
+        theta[j] -= (alpha * m[j]) / (Math.sqrt(v[j]) + eps);
+      }
+    }
+    this.iterations = t;
+  }
+
+  getState(): OptimizerState {
+    const slots: OptimizerState['slots'] = {};
+    this.params.forEach((p, i) => (slots[p.name] = { m: this.m[i].slice(), v: this.v[i].slice() }));
+    return { kind: 'adam', iterations: this.iterations, slots };
+  }
+
+  setState(state: OptimizerState): void {
+    this.restoreSlots(state, 'adam', ['m', 'v'], (p, slot) => (slot === 'm' ? this.m : this.v)[this.params.indexOf(p)]);
+  }
+}
