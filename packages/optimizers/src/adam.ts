@@ -4,7 +4,7 @@
  *   α_t = lr·sqrt(1 − β₂ᵗ) / (1 − β₁ᵗ);   θ ← θ − α_t·m / (sqrt(v) + ε)
  * (ε outside the root, added to the uncorrected sqrt(v), as Keras and tf.keras do; PyTorch corrects v first.)
  */
-import type { NamedParam } from '@tsnn/tensor';
+import { kernels, type NamedParam } from '@tsnn/tensor';
 import { Optimizer, checkHyper, type OptimizerState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -33,23 +33,18 @@ export class Adam extends Optimizer {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
-    this.m = params.map(({ param }) => new Float32Array(param.size));
-    this.v = params.map(({ param }) => new Float32Array(param.size));
+    this.m = params.map(({ param }) => kernels().alloc(param.size));
+    this.v = params.map(({ param }) => kernels().alloc(param.size));
   }
 
   step(): void {
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
     const t = this.iterations + 1;
     const alpha = (this.learningRate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    const k = kernels();
     for (let i = 0; i < this.params.length; i++) {
-      const { value: theta, grad: g } = this.params[i].param;
-      const m = this.m[i], v = this.v[i];
-      for (let j = 0; j < theta.length; j++) {
-        const gj = g[j];
-        m[j] = b1 * m[j] + (1 - b1) * gj;
-        v[j] = b2 * v[j] + (1 - b2) * gj * gj;
-        theta[j] -= (alpha * m[j]) / (Math.sqrt(v[j]) + eps);
-      }
+      const p = this.params[i].param;
+      k.adam(p.value, p.grad, this.m[i], this.v[i], p.size, alpha, b1, b2, eps);
     }
     this.iterations = t;
   }

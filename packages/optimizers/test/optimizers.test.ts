@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { Param, type NamedParam } from '@tsnn/tensor';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Param, useBackend, type NamedParam } from '@tsnn/tensor';
 import { Adam, RMSprop, SGD } from '@tsnn/optimizers';
 
 function scalar(name: string, value: number): NamedParam {
@@ -91,6 +91,7 @@ describe('SGD', () => {
 });
 
 describe('Adam', () => {
+  afterEach(() => void useBackend('wasm')); // the default where it loads
   it("Keras's defaults; the first step moves θ by lr (m̂ / sqrt(v̂) = g / |g|)", () => {
     const p = scalar('theta', 10);
     const opt = new Adam([p], { learningRate: 0.1 });
@@ -100,7 +101,8 @@ describe('Adam', () => {
     expect(p.param.value[0]).toBeCloseTo(9.9, 6);
   });
 
-  it('follows m, v, α_t = lr·sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ), θ ← θ − α_t·m/(sqrt(v) + ε) over several steps', () => {
+  it.each(['js', 'wasm'] as const)('follows m, v, α_t = lr·sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ), θ ← θ − α_t·m/(sqrt(v) + ε) over several steps (%s)', (backend) => {
+    useBackend(backend);
     const p = scalar('w', 1);
     const opt = new Adam([p], { learningRate: 0.01, epsilon: 1e-3 }); // a large ε, so where it sits matters
     let theta = 1, m = 0, v = 0;

@@ -45,6 +45,21 @@ describe('element-wise kernels: fast against reference', () => {
     }));
   });
 
+  it('optimizer updates (rmsprop, adam) agree', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 300 }), fc.integer(), fc.constantFrom(1e-7, 1e-3), (n, seed, eps) => {
+      const rng = new Rng(seed);
+      const theta = randomArray(n, rng), g = randomArray(n, rng), m = randomArray(n, rng, 1), v = randomArray(n, rng, 1).map(Math.abs);
+      const run = (k: typeof jsKernels) => {
+        const t1 = theta.slice(), v1 = v.slice(), t2 = theta.slice(), m2 = m.slice(), v2 = v.slice();
+        k.rmsprop(t1, g, v1, n, 0.01, 0.9, eps);
+        k.adam(t2, g, m2, v2, n, 0.003, 0.9, 0.999, eps);
+        return [t1, v1, t2, m2, v2];
+      };
+      const want = run(referenceKernels), got = run(jsKernels);
+      want.forEach((w, i) => expect(firstMismatch(got[i], w, 1e-6, 1e-6), `array ${i}`).toBeNull());
+    }));
+  });
+
   it('bias broadcast and row sums agree', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer(), (rows, cols, seed) => {
       const rng = new Rng(seed);

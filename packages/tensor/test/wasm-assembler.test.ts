@@ -21,7 +21,7 @@ describe('wasm assembler', () => {
     const wa = webAssembly()!;
     expect(wa.validate(wasmModuleBytes())).toBe(true);
     const names = wasmFunctions().map((f) => f.name);
-    for (const k of ['gemmPacked', 'relu', 'reluBackward', 'sigmoid', 'sigmoidBackward', 'sub', 'mul', 'addBias', 'sumRows', 'rmsprop']) {
+    for (const k of ['gemmPacked', 'relu', 'reluBackward', 'sigmoid', 'sigmoidBackward', 'sub', 'mul', 'addBias', 'sumRows', 'rmsprop', 'adam']) {
       expect(names).toContain(k);
     }
   });

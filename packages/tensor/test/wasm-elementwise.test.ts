@@ -101,6 +101,24 @@ describe('wasm element-wise kernels against the reference', () => {
       }), { numRuns: 80 });
   });
 
+  it('adam agrees with the reference', () => {
+    fc.assert(fc.property(len, fc.integer(), fc.boolean(), fc.double({ min: 1e-4, max: 0.5, noNaN: true }),
+      fc.double({ min: 0.5, max: 0.99, noNaN: true }), fc.double({ min: 0.9, max: 0.9999, noNaN: true }), fc.constantFrom(1e-7, 1e-3),
+      (n, seed, inside, alpha, beta1, beta2, eps) => {
+        const rng = new Rng(seed);
+        const theta = randomArray(n, rng, inside), g = randomArray(n, rng, inside);
+        const m = randomArray(n, rng, inside), v = randomArray(n, rng, inside, 0, 1);
+        const thetaWant = theta.slice(), mWant = m.slice(), vWant = v.slice();
+        wasm().adam(theta, g, m, v, n, alpha, beta1, beta2, eps);
+        ref.adam(thetaWant, g, mWant, vWant, n, alpha, beta1, beta2, eps);
+        const what = `adam n=${n} alpha=${alpha} beta1=${beta1} beta2=${beta2} eps=${eps}`;
+        expectClose(`${what} m`, m, mWant, rel(mWant, 1e-6, 1e-7));
+        expectClose(`${what} v`, v, vWant, rel(vWant, 1e-6, 1e-7));
+        const step = (i: number) => Math.abs(alpha * mWant[i] / (Math.sqrt(vWant[i]) + eps));
+        expectClose(`${what} θ`, theta, thetaWant, (i) => 1e-6 * (Math.abs(thetaWant[i]) + step(i)) + 1e-7);
+      }), { numRuns: 80 });
+  });
+
   it("rmsprop matches Keras's docstring example", () => {
     // lr 0.1, θ = 10, loss θ²/2 so g = θ, ρ 0.9, ε 1e-7: θ = 9.683772 after one step.
     const theta = wasm().alloc(5).fill(10), g = Float32Array.from(theta), v = new Float32Array(5);

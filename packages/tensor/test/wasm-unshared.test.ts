@@ -61,6 +61,7 @@ describe('wasm backend over an unshared memory', () => {
     expectSame('sub', [random(len, rng), random(len, rng), new Float32Array(len)], (K, [a, b, y]) => K.sub(a, b, y, len));
     expectSame('mul', [random(len, rng), random(len, rng), new Float32Array(len)], (K, [a, b, y]) => K.mul(a, b, y, len));
     expectSame('rmsprop', [random(len, rng), random(len, rng), random(len, rng, 0, 1)], (K, [t, g, v]) => K.rmsprop(t, g, v, len, 1e-3, 0.9, 1e-7));
+    expectSame('adam', [random(len, rng), random(len, rng), random(len, rng), random(len, rng, 0, 1)], (K, [t, g, m, v]) => K.adam(t, g, m, v, len, 1e-3, 0.9, 0.999, 1e-7));
     const bytes = Uint8Array.from({ length: len }, () => rng.int(256));
     expectSame('bytesToFloat', [new Float32Array(len)], (K, [y]) => K.bytesToFloat(bytes, y, len, 255));
   });

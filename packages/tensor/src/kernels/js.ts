@@ -147,6 +147,17 @@ export const jsKernels: Kernels = {
       theta[i] -= (lr * gi) / Math.sqrt(vi + eps);
     }
   },
+  adam(theta, g, m, v, n, alpha, beta1, beta2, eps) {
+    const c1 = 1 - beta1, c2 = 1 - beta2;
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = beta1 * m[i] + c1 * gi;
+      const vi = beta2 * v[i] + c2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      theta[i] -= (alpha * mi) / (Math.sqrt(vi) + eps);
+    }
+  },
   bytesToFloat(x, y, n, div) {
     const q = quotients(Math.fround(div));
     for (let i = 0; i < n; i++) y[i] = q[x[i]];

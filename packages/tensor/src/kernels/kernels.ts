@@ -30,6 +30,11 @@ export interface Kernels {
   mul(a: Float32Array, b: Float32Array, y: Float32Array, n: number): void;
   /** Keras RMSprop: v ← ρv + (1−ρ)g²; θ ← θ − lr·g / sqrt(v + ε). */
   rmsprop(theta: Float32Array, g: Float32Array, v: Float32Array, n: number, lr: number, rho: number, eps: number): void;
+  /**
+   * Keras Adam, with the step's bias correction folded into alpha = lr·sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ):
+   * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − alpha·m / (sqrt(v) + ε).
+   */
+  adam(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number, alpha: number, beta1: number, beta2: number, eps: number): void;
   /** y = x / div for bytes x (e.g. pixels / 255), div taken as a float32, each quotient rounded once to float32. */
   bytesToFloat(x: Uint8Array, y: Float32Array, n: number, div: number): void;
 }

@@ -61,6 +61,13 @@ export const referenceKernels: Kernels = {
       theta[i] -= (lr * g[i]) / Math.sqrt(v[i] + eps);
     }
   },
+  adam(theta, g, m, v, n, alpha, beta1, beta2, eps) {
+    for (let i = 0; i < n; i++) {
+      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+      theta[i] -= (alpha * m[i]) / (Math.sqrt(v[i]) + eps);
+    }
+  },
   bytesToFloat(x, y, n, div) {
     for (let i = 0; i < n; i++) y[i] = Math.fround(x[i] / Math.fround(div));
   },

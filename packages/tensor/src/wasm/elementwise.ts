@@ -57,6 +57,29 @@ export function rmsprop(): FuncDef {
   );
 }
 
+/**
+ * adam(theta, g, m, v, n, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps):
+ * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − alpha·m / (sqrt(v) + ε).
+ */
+export function adam(): FuncDef {
+  const f = new Fn('adam',
+    { theta: i32t, g: i32t, m: i32t, v: i32t, n: i32t, alpha: f32t, b1: f32t, c1: f32t, b2: f32t, c2: f32t, eps: f32t },
+    { ...loopLocals, alpha4: v128t, b14: v128t, c14: v128t, b24: v128t, c24: v128t, eps4: v128t, g4: v128t, m4: v128t, v4: v128t });
+  const { get, set } = f;
+  return f.def(
+    ...['alpha', 'b1', 'c1', 'b2', 'c2', 'eps'].map((s) => set(`${s}4`, f32x4.splat(get(s)))),
+    zip(f, get('n'), (L) => [
+      set('g4', L.load('g')),
+      set('m4', f32x4.add(f32x4.mul(get('b14'), L.load('m')), f32x4.mul(get('c14'), get('g4')))),
+      set('v4', f32x4.add(f32x4.mul(get('b24'), L.load('v')), f32x4.mul(f32x4.mul(get('c24'), get('g4')), get('g4')))),
+      L.store('m', get('m4')),
+      L.store('v', get('v4')),
+      L.store('theta', f32x4.sub(L.load('theta'),
+        f32x4.div(f32x4.mul(get('alpha4'), get('m4')), f32x4.add(f32x4.sqrt(get('v4')), get('eps4'))))),
+    ]),
+  );
+}
+
 /** addBias(y, bias, rows, cols): y[r, j] += bias[j], row by row. */
 export function addBias(): FuncDef {
   const f = new Fn('addBias', { y: i32t, bias: i32t, rows: i32t, cols: i32t }, { ...loopLocals, r: i32t, yr: i32t });
@@ -88,4 +111,4 @@ export function sumRows(): FuncDef {
 }
 
 export const elementwiseKernels = (): FuncDef[] =>
-  [relu(), reluBackward(), sigmoid(), sigmoidBackward(), sub(), mul(), rmsprop(), addBias(), sumRows()];
+  [relu(), reluBackward(), sigmoid(), sigmoidBackward(), sub(), mul(), rmsprop(), adam(), addBias(), sumRows()];

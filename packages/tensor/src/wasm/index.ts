@@ -143,6 +143,9 @@ function wrap(heap: Heap, x: Record<string, WasmFn>): Kernels {
     rmsprop(theta, g, v, n, lr, rho, eps) {
       if (n > 0) call(() => x.rmsprop(output(theta, n, true), input(g, n), output(v, n, true), n, lr, rho, 1 - rho, eps));
     },
+    adam(theta, g, m, v, n, alpha, beta1, beta2, eps) {
+      if (n > 0) call(() => x.adam(output(theta, n, true), input(g, n), output(m, n, true), output(v, n, true), n, alpha, beta1, 1 - beta1, beta2, 1 - beta2, eps));
+    },
     bytesToFloat(xs, y, n, div) {
       if (n > 0) call(() => x.bytesToFloat(input(xs, n), output(y, n, false), n, div));
     },
