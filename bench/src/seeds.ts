@@ -85,5 +85,7 @@ for (const r of rows) console.log(`| ${r.seed} | ${pct(r.final)} | ${pct(r.best)
 const finals = rows.map((r) => r.final);
 console.log(`\n${rows.length} seeds: final ${pct(mean(finals))} ± ${pct(sd(finals))} (mean ± sd), median ${pct(median(finals))}, ` +
   `min ${pct(Math.min(...finals))}, max ${pct(Math.max(...finals))}, below 96.8%: ${finals.filter((f) => f < 0.968).length}`);
-console.log(`Spearman correlation of the final accuracy with Σ max(−w₂, 0) at init: ${spearman(rows.map((r) => r.negative), finals).toFixed(2)}; ` +
-  `with epoch-1 training accuracy: ${spearman(rows.map((r) => r.epoch1), finals).toFixed(2)}`);
+if (rows.length >= 5) { // fewer ranks say nothing
+  console.log(`Spearman correlation of the final accuracy with Σ max(−w₂, 0) at init: ${spearman(rows.map((r) => r.negative), finals).toFixed(2)}; ` +
+    `with epoch-1 training accuracy: ${spearman(rows.map((r) => r.epoch1), finals).toFixed(2)}`);
+}
