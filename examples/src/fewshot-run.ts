@@ -11,22 +11,13 @@ import { join } from 'node:path';
 import { Rng, Tensor, VERSION, backendName } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import { decodeModel, loadWeights, siameseFromConfig, type LayerConfig, type Siamese } from '@tsnn/layers';
+import { scoreKind, type ScoreKind } from './model.js';
 import { SHOTS, type FewShotOptions } from './fewshot-cli.js';
 import { embedImages } from './embed.js';
 import { accuracy, drawSupport, kShotClassify, meanStd, nearestNeighbour, type PairScore } from './fewshot-lib.js';
 import { ensureWritableDir, readInput, writeFileAtomic } from './files.js';
 import { loadMnist, type IdxDataset } from './idx.js';
 import type { Output } from './progress.js';
-
-/** What the model's output means: a probability of "same" (higher = alike) or a distance (lower = alike). */
-export type ScoreKind = 'probability' | 'distance';
-
-/** A EuclideanDistance merge with no head outputs a distance; anything else is read as a "same" score. */
-export function scoreKind(config: LayerConfig): ScoreKind {
-  const merge = config.merge as LayerConfig | undefined, head = config.head as LayerConfig | undefined;
-  const headLayers = Array.isArray(head?.layers) ? head.layers.length : 0;
-  return merge?.kind === 'euclidean' && headLayers === 0 ? 'distance' : 'probability';
-}
 
 export interface ShotFigures {
   k: number;

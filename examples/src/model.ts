@@ -1,6 +1,6 @@
 /** The reference's network, and the original Euclidean-distance form of it. */
 import type { Rng } from '@tsnn/tensor';
-import { Dense, Dropout, EuclideanDistance, Sequential, Siamese, Subtract } from '@tsnn/layers';
+import { Dense, Dropout, EuclideanDistance, Sequential, Siamese, Subtract, type LayerConfig } from '@tsnn/layers';
 
 export type HeadKind = 'subtract' | 'euclidean';
 
@@ -30,4 +30,14 @@ export function siameseMlp(inFeatures: number, rng: Rng, head: HeadKind = 'subtr
     : new Siamese({ base: mlpBase(), merge: new EuclideanDistance(), head: new Sequential([]) });
   model.build(inFeatures, rng);
   return model;
+}
+
+/** What the model's output means: a probability of "same" (higher = alike) or a distance (lower = alike). */
+export type ScoreKind = 'probability' | 'distance';
+
+/** A EuclideanDistance merge with no head outputs a distance; anything else is read as a "same" score. */
+export function scoreKind(config: LayerConfig): ScoreKind {
+  const merge = config.merge as LayerConfig | undefined, head = config.head as LayerConfig | undefined;
+  const headLayers = Array.isArray(head?.layers) ? head.layers.length : 0;
+  return merge?.kind === 'euclidean' && headLayers === 0 ? 'distance' : 'probability';
 }

@@ -16,7 +16,7 @@ import { RMSprop } from '@tsnn/optimizers';
 import type { SiameseOptions } from './cli.js';
 import { ensureWritableDir, readInput, writeFileAtomic } from './files.js';
 import { loadMnist, type IdxDataset } from './idx.js';
-import { siameseMlp } from './model.js';
+import { scoreKind, siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
 import { historySvg } from './plot.js';
 import { EpochProgress, epochLine, type Output } from './progress.js';
@@ -56,10 +56,6 @@ export interface StopSignal {
 type RunSettings = Pick<SiameseOptions, 'seed' | 'loss' | 'head' | 'limit' | 'batchSize' | 'dataDir'> & { epochs: number };
 
 const CHECKPOINT = 'checkpoint.tsnn';
-
-function lossFor(s: Pick<RunSettings, 'loss' | 'head'>): LossFn {
-  return s.head === 'euclidean' ? contrastiveDistanceLoss : LOSSES[s.loss];
-}
 
 function figures(model: Siamese, data: PairData, loss: LossFn, decision: Decision, rng: Rng): SplitFigures {
   const { loss: l, counts } = evaluate(model, data, { batchSize: 1024, loss, rng, decision });
@@ -112,10 +108,10 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
   } else {
     model = siameseMlp(features, rng, settings.head);
   }
-  // What the output means follows the model: a distance (euclidean head) or a probability of "same".
-  const isDistance = (model.config().merge as { kind: string }).kind === 'euclidean';
+  // What the output means, and so the loss, follows the model (not the flags: --weights brings its own).
+  const isDistance = scoreKind(model.config()) === 'distance';
   const decision = isDistance ? DISTANCE : PROBABILITY;
-  const loss = isDistance ? contrastiveDistanceLoss : lossFor(opts.evalOnly && meta.loss === 'bce' ? { ...settings, loss: 'bce' } : settings);
+  const loss = isDistance ? contrastiveDistanceLoss : LOSSES[opts.evalOnly && meta.loss === 'bce' ? 'bce' : settings.loss];
   out.line(`tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''} · seed ${settings.seed} · ` +
     `${isDistance ? 'Euclidean-distance' : 'Subtract'} head · ${trainData.size} train / ${testData.size} test pairs ` +
     `(${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ${describe(train)}`);
