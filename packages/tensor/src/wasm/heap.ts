@@ -35,7 +35,7 @@ export class Heap {
   private readonly ours = new WeakSet<object>();
   private top = ALIGN;
   private scratch = ALIGN;
-  private staged: Staged[] = [];
+  private readonly staged: Staged[] = []; // this call's copies; emptied, not replaced, per call
 
   /** `shared`: whether `memory` is shared, so that views into it may outlive a grow. */
   constructor(readonly memory: WasmMemory, private readonly maxPages: number, readonly shared = true) {
@@ -84,7 +84,7 @@ export class Heap {
   /** Start a kernel call: scratch is free again from `top`. */
   begin(): void {
     this.scratch = alignUp(this.top);
-    this.staged = [];
+    this.staged.length = 0;
   }
 
   /** Byte address of `len` fresh scratch floats. */
@@ -112,8 +112,8 @@ export class Heap {
   private stage(x: KernelArray, len: number, copyIn: boolean, writeBack: boolean): number {
     if (this.owns(x)) return x.byteOffset;
     // The same array passed twice (in-place ops) is staged once.
-    const seen = this.staged.find((s) => s.view === x);
-    if (seen) {
+    for (const seen of this.staged) {
+      if (seen.view !== x) continue;
       seen.writeBack ||= writeBack;
       return seen.addr;
     }
@@ -129,7 +129,7 @@ export class Heap {
     for (const s of this.staged) {
       if (s.writeBack) bytesOf(s.view, s.bytes).set(this.heap.subarray(s.addr, s.addr + s.bytes));
     }
-    this.staged = [];
+    this.staged.length = 0;
   }
 }
 

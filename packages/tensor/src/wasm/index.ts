@@ -93,8 +93,9 @@ function wrap(heap: Heap, x: Record<string, WasmFn>): Kernels {
     heap.end();
   };
   const input = heap.input.bind(heap), output = heap.output.bind(heap);
-  const packA = (transA: boolean) => (transA ? x[`packCols${MR}`] : x[`packRows${MR}`]);
-  const packB = (transB: boolean) => (transB ? x[`packRows${NR}`] : x[`packCols${NR}`]);
+  const [rowsMR, colsMR, rowsNR, colsNR] = [x[`packRows${MR}`], x[`packCols${MR}`], x[`packRows${NR}`], x[`packCols${NR}`]];
+  const packA = (transA: boolean) => (transA ? colsMR : rowsMR);
+  const packB = (transB: boolean) => (transB ? rowsNR : colsNR);
 
   return {
     name: 'wasm',
