@@ -177,13 +177,15 @@ function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<
     }
     const order = state.order!;
     const counts = Object.assign(new BinaryCounts(decision), state.counts);
+    state.counts = counts; // counted into in place (its toJSON keeps a checkpoint's copy plain)
+    const ctx = { training: true, rng, workspace: ws };
     while (state.step < steps) {
       const s = state.step;
       const start = s * batchSize;
       const n = Math.min(batchSize, data.size - start);
       const { xa, xb, y } = batches.read(order, start, n);
       zeroGrads(params);
-      const call = model.forward(xa, xb, { training: true, rng, workspace: ws });
+      const call = model.forward(xa, xb, ctx);
       const { loss: l, dp } = loss(call.y, y, ws);
       if (!Number.isFinite(l)) {
         throw new TsnnError(`fit: loss is ${l} at epoch ${state.epoch + 1}, step ${s + 1}/${steps}; ` +
@@ -193,11 +195,6 @@ function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<
       optimizer.step();
       counts.add(call.y.data, y, n);
       state.lossSum += l * n;
-      const c = state.counts; // updated in place: nothing allocated per step
-      c.tp = counts.tp;
-      c.fp = counts.fp;
-      c.tn = counts.tn;
-      c.fn = counts.fn;
       state.step = s + 1;
       state.seconds = (nowMs() - t0) / 1000;
       opts.onBatchEnd?.(s + 1, steps, { loss: state.lossSum / counts.total, binary_accuracy: counts.accuracy });
@@ -240,10 +237,11 @@ export function predict(model: Siamese, data: PairData, { batchSize = 128, rng }
   const order = new Uint32Array(data.size).map((_, i) => i);
   const p = new Float32Array(data.size);
   const labels = new Float32Array(data.size);
+  const ctx = { training: false, rng, workspace: ws };
   for (let start = 0; start < data.size; start += batchSize) {
     const n = Math.min(batchSize, data.size - start);
     const { xa, xb, y } = batches.read(order, start, n);
-    const out = model.forward(xa, xb, { training: false, rng, workspace: ws }).y;
+    const out = model.forward(xa, xb, ctx).y;
     p.set(out.data.subarray(0, n), start);
     labels.set(y, start);
   }
@@ -253,10 +251,12 @@ export function predict(model: Siamese, data: PairData, { batchSize = 128, rng }
 /** Mean loss and binary counts over all pairs, in inference mode. */
 export function evaluate(model: Siamese, data: PairData, { batchSize = 128, loss, rng, decision = PROBABILITY }: EvaluateOptions): EvalResult {
   const { p, y } = predict(model, data, { batchSize, rng });
+  const ws = model.predictWorkspace; // free again: predict has copied its outputs out
   let lossSum = 0;
   for (let start = 0; start < data.size; start += batchSize) {
     const n = Math.min(batchSize, data.size - start);
-    lossSum += loss(new Tensor([n, 1], p.subarray(start, start + n)), y.subarray(start, start + n)).loss * n;
+    ws.reset();
+    lossSum += loss(new Tensor([n, 1], p.subarray(start, start + n)), y.subarray(start, start + n), ws).loss * n;
   }
   return { loss: lossSum / data.size, counts: new BinaryCounts(decision).add(p, y) };
 }

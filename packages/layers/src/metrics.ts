@@ -33,6 +33,11 @@ export class BinaryCounts {
     return this;
   }
 
+  /** Just the four counts (what a checkpoint stores). */
+  toJSON(): { tp: number; fp: number; tn: number; fn: number } {
+    return { tp: this.tp, fp: this.fp, tn: this.tn, fn: this.fn };
+  }
+
   get total(): number {
     return this.tp + this.fp + this.tn + this.fn;
   }
