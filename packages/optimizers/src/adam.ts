@@ -5,7 +5,7 @@
  * (ε outside the root, added to the uncorrected sqrt(v), as Keras and tf.keras do; PyTorch corrects v first.)
  */
 import { kernels, type NamedParam } from '@tsnn/tensor';
-import { Optimizer, checkHyper, type OptimizerState } from './optimizer.js';
+import { Optimizer, checkHyper } from './optimizer.js';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -15,6 +15,7 @@ export interface AdamOptions {
 }
 
 export class Adam extends Optimizer {
+  readonly kind = 'adam';
   readonly learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
@@ -49,13 +50,7 @@ export class Adam extends Optimizer {
     this.iterations = t;
   }
 
-  getState(): OptimizerState {
-    const slots: OptimizerState['slots'] = {};
-    this.params.forEach((p, i) => (slots[p.name] = { m: this.m[i].slice(), v: this.v[i].slice() }));
-    return { kind: 'adam', iterations: this.iterations, slots };
-  }
-
-  setState(state: OptimizerState): void {
-    this.restoreSlots(state, 'adam', ['m', 'v'], (p, slot) => (slot === 'm' ? this.m : this.v)[this.params.indexOf(p)]);
+  protected slotArrays(): Record<string, Float32Array[]> {
+    return { m: this.m, v: this.v };
   }
 }

@@ -24,23 +24,36 @@ export abstract class Optimizer {
   /** Update every parameter from its gradient. Never clears gradients. */
   abstract step(): void;
 
-  abstract getState(): OptimizerState;
-  abstract setState(state: OptimizerState): void;
+  /** The name a saved state carries ('rmsprop', …). */
+  abstract readonly kind: string;
 
-  protected restoreSlots(state: OptimizerState, kind: string, slotNames: string[], target: (p: NamedParam, slot: string) => Float32Array): void {
+  /** Per-parameter state by slot name, each array indexed like `params` (e.g. `{ v: this.v }`). */
+  protected abstract slotArrays(): Record<string, Float32Array[]>;
+
+  /** A copy of the step count and every slot, by parameter name. */
+  getState(): OptimizerState {
+    const arrays = Object.entries(this.slotArrays());
+    const slots: OptimizerState['slots'] = {};
+    this.params.forEach((p, i) => (slots[p.name] = Object.fromEntries(arrays.map(([slot, a]) => [slot, a[i].slice()]))));
+    return { kind: this.kind, iterations: this.iterations, slots };
+  }
+
+  /** Restore a state from getState (checked: kind, every parameter, every slot's length). */
+  setState(state: OptimizerState): void {
+    const kind = this.kind;
     if (state.kind !== kind) throw new TsnnError(`${kind}.setState: state is for '${state.kind}'`);
-    for (const p of this.params) {
+    const arrays = Object.entries(this.slotArrays());
+    this.params.forEach((p, i) => {
       const s = state.slots[p.name];
       if (!s) throw new TsnnError(`${kind}.setState: no state for parameter '${p.name}'`);
-      for (const slot of slotNames) {
-        const v = s[slot];
-        const dst = target(p, slot);
+      for (const [slot, a] of arrays) {
+        const v = s[slot], dst = a[i];
         if (!v || v.length !== dst.length) {
           throw new TsnnError(`${kind}.setState: ${p.name}.${slot} has ${v ? v.length : 0} values, expected ${dst.length}`);
         }
         dst.set(v);
       }
-    }
+    });
     this.iterations = state.iterations;
   }
 }

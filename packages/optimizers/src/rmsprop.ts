@@ -4,7 +4,7 @@
  * PyTorch differs: ε outside the root, lr 0.01, ρ ("alpha") 0.99, ε 1e-8.
  */
 import { kernels, type NamedParam } from '@tsnn/tensor';
-import { Optimizer, checkHyper, type OptimizerState } from './optimizer.js';
+import { Optimizer, checkHyper } from './optimizer.js';
 
 export interface RMSpropOptions {
   learningRate?: number;
@@ -13,6 +13,7 @@ export interface RMSpropOptions {
 }
 
 export class RMSprop extends Optimizer {
+  readonly kind = 'rmsprop';
   readonly learningRate: number;
   readonly rho: number;
   readonly epsilon: number;
@@ -39,13 +40,7 @@ export class RMSprop extends Optimizer {
     this.iterations++;
   }
 
-  getState(): OptimizerState {
-    const slots: OptimizerState['slots'] = {};
-    this.params.forEach((p, i) => (slots[p.name] = { v: this.v[i].slice() }));
-    return { kind: 'rmsprop', iterations: this.iterations, slots };
-  }
-
-  setState(state: OptimizerState): void {
-    this.restoreSlots(state, 'rmsprop', ['v'], (p) => this.v[this.params.indexOf(p)]);
+  protected slotArrays(): Record<string, Float32Array[]> {
+    return { v: this.v };
   }
 }

@@ -3,7 +3,7 @@
  *   u ← μ·u − lr·g;  θ ← θ + u.
  */
 import type { NamedParam } from '@tsnn/tensor';
-import { Optimizer, checkHyper, type OptimizerState } from './optimizer.js';
+import { Optimizer, checkHyper } from './optimizer.js';
 
 export interface SGDOptions {
   learningRate?: number;
@@ -11,6 +11,7 @@ export interface SGDOptions {
 }
 
 export class SGD extends Optimizer {
+  readonly kind = 'sgd';
   readonly learningRate: number;
   readonly momentum: number;
   /** u per parameter (the velocity). */
@@ -42,13 +43,7 @@ export class SGD extends Optimizer {
     this.iterations++;
   }
 
-  getState(): OptimizerState {
-    const slots: OptimizerState['slots'] = {};
-    this.params.forEach((p, i) => (slots[p.name] = { u: this.u[i].slice() }));
-    return { kind: 'sgd', iterations: this.iterations, slots };
-  }
-
-  setState(state: OptimizerState): void {
-    this.restoreSlots(state, 'sgd', ['u'], (p) => this.u[this.params.indexOf(p)]);
+  protected slotArrays(): Record<string, Float32Array[]> {
+    return { u: this.u };
   }
 }
