@@ -21,22 +21,32 @@ function checkLabels(op: string, p: Tensor, y: ArrayLike<number>): number {
 }
 
 /**
- * Contrastive loss as in the reference (Hadsell et al. 2006, label 1 = same pair):
+ * Both contrastive losses: each output x is pulled to 0 (weight `pull`) or pushed beyond the margin
+ * (weight `push = 1 − pull`): L = mean(pull·x² + push·max(margin − x, 0)²);
+ * dL/dx = (2·pull·x − 2·push·max(margin − x, 0)) / batch. `pulledWhenSame`: which label is pulled.
+ */
+function contrastive(name: string, x: Tensor, y: ArrayLike<number>, ws: Workspace | undefined, margin: number, pulledWhenSame: boolean): LossResult {
+  const batch = checkLabels(name, x, y);
+  if (!(margin > 0)) throw new TsnnError(`${name}: margin must be > 0, got ${margin}`);
+  const dx = outTensor(ws, x.shape);
+  const xv = x.data, g = dx.data;
+  let sum = 0;
+  for (let i = 0; i < batch; i++) {
+    const xi = xv[i], yi = y[i];
+    const pull = pulledWhenSame ? yi : 1 - yi, push = pulledWhenSame ? 1 - yi : yi;
+    const hinge = Math.max(margin - xi, 0);
+    sum += pull * xi * xi + push * hinge * hinge;
+    g[i] = (2 * pull * xi - 2 * push * hinge) / batch;
+  }
+  return { loss: sum / batch, dp: dx };
+}
+
+/**
+ * Contrastive loss as in the reference (Hadsell et al. 2006, label 1 = same pair), on a probability p:
  * L = mean((1 − y)·p² + y·max(margin − p, 0)²);  dL/dp = (2(1 − y)·p − 2y·max(margin − p, 0)) / batch.
  */
 export function contrastiveLoss(p: Tensor, y: ArrayLike<number>, ws?: Workspace, margin = 1): LossResult {
-  const batch = checkLabels('contrastiveLoss', p, y);
-  if (!(margin > 0)) throw new TsnnError(`contrastiveLoss: margin must be > 0, got ${margin}`);
-  const dp = outTensor(ws, p.shape);
-  const pv = p.data, d = dp.data;
-  let sum = 0;
-  for (let i = 0; i < batch; i++) {
-    const pi = pv[i], yi = y[i];
-    const hinge = Math.max(margin - pi, 0);
-    sum += (1 - yi) * pi * pi + yi * hinge * hinge;
-    d[i] = (2 * (1 - yi) * pi - 2 * yi * hinge) / batch;
-  }
-  return { loss: sum / batch, dp };
+  return contrastive('contrastiveLoss', p, y, ws, margin, false);
 }
 
 /**
@@ -45,18 +55,7 @@ export function contrastiveLoss(p: Tensor, y: ArrayLike<number>, ws?: Workspace,
  * beyond the margin. dL/dd = (2y·d − 2(1 − y)·max(margin − d, 0)) / batch.
  */
 export function contrastiveDistanceLoss(d: Tensor, y: ArrayLike<number>, ws?: Workspace, margin = 1): LossResult {
-  const batch = checkLabels('contrastiveDistanceLoss', d, y);
-  if (!(margin > 0)) throw new TsnnError(`contrastiveDistanceLoss: margin must be > 0, got ${margin}`);
-  const dd = outTensor(ws, d.shape);
-  const dv = d.data, g = dd.data;
-  let sum = 0;
-  for (let i = 0; i < batch; i++) {
-    const di = dv[i], yi = y[i];
-    const hinge = Math.max(margin - di, 0);
-    sum += yi * di * di + (1 - yi) * hinge * hinge;
-    g[i] = (2 * yi * di - 2 * (1 - yi) * hinge) / batch;
-  }
-  return { loss: sum / batch, dp: dd };
+  return contrastive('contrastiveDistanceLoss', d, y, ws, margin, true);
 }
 
 /** Keras's epsilon for clipping probabilities. */
