@@ -13,7 +13,7 @@ export interface HistorySvgOptions {
   title?: string;
 }
 
-interface Axis {
+export interface Axis {
   lo: number;
   hi: number;
   ticks: number[];
@@ -36,7 +36,7 @@ export function escapeXml(s: string): string {
 }
 
 /** 1, 2 or 5 times a power of ten, the smallest such number ≥ raw. */
-function niceStep(raw: number): number {
+export function niceStep(raw: number): number {
   const p = 10 ** Math.floor(Math.log10(raw));
   const f = raw / p;
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
@@ -69,11 +69,13 @@ export function epochAxis(epochs: number): Axis {
   return { lo: 1, hi: epochs, ticks, decimals: 0 };
 }
 
-function text(x: number, y: number, s: string, attrs = ''): string {
+/** An SVG text element at (x, y), coordinates rounded to 0.1. */
+export function text(x: number, y: number, s: string, attrs = ''): string {
   return `<text x="${r(x)}" y="${r(y)}" ${attrs}>${escapeXml(s)}</text>`;
 }
 
-const r = (v: number) => Math.round(v * 10) / 10;
+/** A coordinate rounded to 0.1 (short SVG). */
+export const r = (v: number) => Math.round(v * 10) / 10;
 
 function marker(shape: 'circle' | 'square', x: number, y: number, size: number, colour: string): string {
   if (shape === 'circle') return `<circle cx="${r(x)}" cy="${r(y)}" r="${size}" fill="${colour}"/>`;

@@ -6,7 +6,7 @@
  * embedding means. The range covers the 0.1 %–99.9 % quantiles of each coordinate plus a margin; points
  * beyond it are not drawn and the SVG says how many.
  */
-import { escapeXml } from './plot.js';
+import { escapeXml, niceStep, r as r1, text, type Axis } from './plot.js';
 import { Raster, parseHex, type Rgb } from './raster.js';
 
 /** Matplotlib's tab10 palette: ten colours that stay apart in print and for most colour-blind readers. */
@@ -22,13 +22,6 @@ export interface ScatterOptions {
   centroids?: Float32Array;
   xLabel?: string;
   yLabel?: string;
-}
-
-export interface Axis {
-  lo: number;
-  hi: number;
-  ticks: number[];
-  decimals: number;
 }
 
 export interface ScatterLayout {
@@ -53,13 +46,6 @@ const WIDTH = 760;
 const MARGIN = { left: 64, right: 120, bottom: 54 };
 const DOT_R = 1.6;
 const DOT_OPACITY = 0.45;
-
-/** 1, 2 or 5 times a power of ten, the smallest such number ≥ raw. */
-function niceStep(raw: number): number {
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / p;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
-}
 
 /** The q-quantile (0 ≤ q ≤ 1) of the finite values, by nearest rank on a sorted copy. */
 export function quantile(values: Float32Array, q: number): number {
@@ -119,8 +105,6 @@ export function scatterLayout(xy: Float32Array, labels: ArrayLike<number>, title
   };
 }
 
-const r1 = (v: number) => Math.round(v * 10) / 10;
-const text = (x: number, y: number, s: string, attrs = '') => `<text x="${r1(x)}" y="${r1(y)}" ${attrs}>${escapeXml(s)}</text>`;
 const names = (opts: ScatterOptions, classes: number) => opts.classNames ?? Array.from({ length: classes }, (_, c) => String(c));
 const inBox = (L: ScatterLayout, x: number, y: number) => x >= L.x.lo && x <= L.x.hi && y >= L.y.lo && y <= L.y.hi;
 
