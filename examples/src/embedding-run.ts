@@ -16,11 +16,10 @@ import { RMSprop } from '@tsnn/optimizers';
 import type { EmbeddingOptions } from './embedding-cli.js';
 import { embedImages } from './embed.js';
 import { accuracy, classCentroids, nearestCentroid } from './fewshot-lib.js';
-import { ensureWritableDir, writeFileAtomic } from './files.js';
+import { ensureWritableDir, writeFileAtomic, writeHistory } from './files.js';
 import { loadMnist } from './idx.js';
 import { mlpBase } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
-import { historySvg } from './plot.js';
 import { encodePng } from './png.js';
 import { EpochProgress, type Output } from './progress.js';
 import { scatterRaster, scatterSvg } from './scatter.js';
@@ -113,12 +112,7 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
   }));
   const img = scatterRaster(testE, test.labels, { centroids });
   writeFileAtomic(join(opts.out, 'embedding.png'), encodePng(img.width, img.height, img.rgba));
-  const h = {
-    loss: history.map((e) => e.loss), binary_accuracy: history.map((e) => e.binary_accuracy),
-    val_loss: history.map((e) => e.val_loss!), val_binary_accuracy: history.map((e) => e.val_binary_accuracy!), seconds: history.map((e) => e.seconds),
-  };
-  writeFileAtomic(join(opts.out, 'history.json'), JSON.stringify(h, null, 2) + '\n');
-  writeFileAtomic(join(opts.out, 'history.svg'), historySvg(h, { title: 'DrLIM on MNIST pairs (accuracy: "same" when distance < 0.5)' }));
+  writeHistory(opts.out, history, 'DrLIM on MNIST pairs (accuracy: "same" when distance < 0.5)');
 
   out.line('');
   out.line(`Test pairs: loss ${testPair.loss.toFixed(4)}, accuracy ${pct(testPair.counts.accuracy)} ("same" when the distance is < 0.5)`);

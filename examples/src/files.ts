@@ -1,6 +1,8 @@
 /** File output for the examples: atomic writes (temporary file in the same folder, fsync, rename). */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { EpochLogs } from '@tsnn/layers';
+import { historySvg } from './plot.js';
 
 /** Write `data` to `path` so that a crash leaves either the old file or the new one, never half of one. */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
@@ -48,4 +50,17 @@ export function readInput(path: string, flag: string): Uint8Array {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code ?? (e as Error).message;
     throw new Error(`${flag} ${path}: cannot read it (${why})`);
   }
+}
+
+/** history.json (per epoch: loss, binary_accuracy, val_loss, val_binary_accuracy, seconds) and its plot, history.svg. */
+export function writeHistory(dir: string, history: EpochLogs[], title: string): void {
+  const h = {
+    loss: history.map((e) => e.loss),
+    binary_accuracy: history.map((e) => e.binary_accuracy),
+    val_loss: history.map((e) => e.val_loss ?? NaN),
+    val_binary_accuracy: history.map((e) => e.val_binary_accuracy ?? NaN),
+    seconds: history.map((e) => e.seconds),
+  };
+  writeFileAtomic(join(dir, 'history.json'), JSON.stringify(h, null, 2) + '\n');
+  writeFileAtomic(join(dir, 'history.svg'), historySvg(h, { title }));
 }

@@ -10,15 +10,14 @@ import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import {
   DISTANCE, LOSSES, PROBABILITY, contrastiveDistanceLoss, decodeCheckpoint, decodeModel, encodeCheckpoint, encodeModel, evaluate, fitAsync,
   initialFitState, loadWeights, siameseFromConfig,
-  type Checkpoint, type Decision, type DecodedModel, type EpochLogs, type LossFn, type PairData, type Siamese,
+  type Checkpoint, type Decision, type DecodedModel, type LossFn, type PairData, type Siamese,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import type { SiameseOptions } from './cli.js';
-import { ensureWritableDir, readInput, writeFileAtomic } from './files.js';
+import { ensureWritableDir, readInput, writeFileAtomic, writeHistory } from './files.js';
 import { loadMnist, type IdxDataset } from './idx.js';
 import { scoreKind, siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
-import { historySvg } from './plot.js';
 import { EpochProgress, epochLine, type Output } from './progress.js';
 
 export interface SplitFigures {
@@ -145,7 +144,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
       onBatchEnd: (step, total, logs) => progress.batch(state.epoch + 1, step, total, logs),
       onEpochEnd: (logs) => {
         progress.endEpoch(logs, steps);
-        writeHistory(opts.out, state.history); // every epoch, so a crash keeps what was learned
+        writeHistory(opts.out, state.history, 'tsnn Siamese MLP on MNIST pairs'); // every epoch, so a crash keeps what was learned
         checkpoint();
         progress.startEpoch();
       },
@@ -228,16 +227,4 @@ function mean(y: Uint8Array): number {
 
 function describe(d: IdxDataset): string {
   return `${d.rows}×${d.cols} images, ${d.numClasses} classes`;
-}
-
-function writeHistory(dir: string, history: EpochLogs[]): void {
-  const h = {
-    loss: history.map((e) => e.loss),
-    binary_accuracy: history.map((e) => e.binary_accuracy),
-    val_loss: history.map((e) => e.val_loss ?? NaN),
-    val_binary_accuracy: history.map((e) => e.val_binary_accuracy ?? NaN),
-    seconds: history.map((e) => e.seconds),
-  };
-  writeFileAtomic(join(dir, 'history.json'), JSON.stringify(h, null, 2) + '\n');
-  writeFileAtomic(join(dir, 'history.svg'), historySvg(h, { title: 'tsnn Siamese MLP on MNIST pairs' }));
 }
