@@ -53,8 +53,6 @@ Options:
   --help              show this help
 `;
 
-export { UsageError };
-
 /** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
 export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   const values = strictFlags(argv, {
@@ -90,12 +88,12 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   const evalOnly = values['eval-only'] ?? false;
   if (evalOnly && !values.weights) throw new UsageError('--eval-only needs --weights FILE');
   return {
-    epochs: values.epochs === undefined ? null : intFlag('epochs', values.epochs, 0, 1),
+    epochs: intFlag('epochs', values.epochs, null, 1),
     batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
     seed: intFlag('seed', values.seed, 0, 0),
     loss,
     head,
-    limit: values.limit === undefined ? null : intFlag('limit', values.limit, 0, 1),
+    limit: intFlag('limit', values.limit, null, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
     out: pathFlag('out', values.out ?? values.resume, DEFAULT_OUT),
     weights: pathFlag('weights', values.weights, null),

@@ -1,5 +1,5 @@
 /** Command-line options of `pnpm example:embedding`, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { intFlag, pathFlag, strictFlags, UsageError } from './flags.js';
+import { intFlag, pathFlag, strictFlags } from './flags.js';
 
 export interface EmbeddingOptions {
   epochs: number;
@@ -46,7 +46,7 @@ export function parseEmbeddingArgs(argv: string[]): EmbeddingOptions | null {
   return {
     epochs: intFlag('epochs', values.epochs, 10, 1),
     seed: intFlag('seed', values.seed, 0, 0),
-    limit: values.limit === undefined ? null : intFlag('limit', values.limit, 0, 1),
+    limit: intFlag('limit', values.limit, null, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
     out: pathFlag('out', values.out, EMBEDDING_DEFAULT_OUT),
     verbose: values.verbose ?? false,

@@ -1,5 +1,5 @@
 /** Command-line options of `pnpm example:fewshot`, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { intFlag, pathFlag, strictFlags, UsageError } from './flags.js';
+import { intFlag, pathFlag, strictFlags } from './flags.js';
 
 export interface FewShotOptions {
   /** A trained Siamese model file (model.tsnn). */
@@ -55,7 +55,7 @@ export function parseFewShotArgs(argv: string[]): FewShotOptions | null {
     weights: pathFlag('weights', values.weights, FEWSHOT_DEFAULT_WEIGHTS),
     draws: intFlag('draws', values.draws, 10, 1),
     seed: intFlag('seed', values.seed, 0, 0),
-    limit: values.limit === undefined ? null : intFlag('limit', values.limit, 0, 1),
+    limit: intFlag('limit', values.limit, null, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
     out: pathFlag('out', values.out, FEWSHOT_DEFAULT_OUT),
     verbose: values.verbose ?? false,

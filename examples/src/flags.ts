@@ -10,8 +10,8 @@ export class UsageError extends Error {
   }
 }
 
-/** An integer flag ≥ min; `fallback` when absent. */
-export function intFlag(flag: string, v: string | undefined, fallback: number, min: number): number {
+/** An integer flag ≥ min; `fallback` (a number, or null for "not given") when absent. */
+export function intFlag<T extends number | null>(flag: string, v: string | undefined, fallback: T, min: number): number | T {
   if (v === undefined) return fallback;
   if (!/^-?\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
     throw new UsageError(`--${flag} must be an integer ≥ ${min}, got '${v}'`);
