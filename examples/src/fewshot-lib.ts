@@ -100,13 +100,11 @@ export function kShotClassify(
   const pred = new Uint8Array(rows);
   const sign = better === 'higher' ? 1 : -1;
   const a = new Float32Array(block * s * dim), b = new Float32Array(block * s * dim); // [block · s, dim]
+  for (let q = 0; q < block; q++) b.set(support.subarray(0, s * dim), q * s * dim); // the supports, once per query slot
   for (let q0 = 0; q0 < rows; q0 += block) {
     const n = Math.min(block, rows - q0);
     for (let q = 0; q < n; q++) {
-      for (let j = 0; j < s; j++) {
-        a.set(query.subarray((q0 + q) * dim, (q0 + q + 1) * dim), (q * s + j) * dim);
-        b.set(support.subarray(j * dim, (j + 1) * dim), (q * s + j) * dim);
-      }
+      for (let j = 0; j < s; j++) a.set(query.subarray((q0 + q) * dim, (q0 + q + 1) * dim), (q * s + j) * dim);
     }
     const p = score(a.subarray(0, n * s * dim), b.subarray(0, n * s * dim), n * s);
     for (let q = 0; q < n; q++) {
