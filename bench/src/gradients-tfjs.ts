@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { Tensor, useBackend } from '@tsnn/tensor';
+import { Rng, Tensor, useBackend } from '@tsnn/tensor';
 import { contrastiveLoss } from '@tsnn/layers';
 import { siameseMlp } from '@tsnn/examples';
 import { loadBenchData } from './data.js';
@@ -15,9 +15,12 @@ import { loadBenchData } from './data.js';
 await tf.setBackend('cpu');
 const batch = 128;
 let worst = 0;
+const { rng: afterPairs, train } = loadBenchData(0, batch, 1); // MNIST and the pairs, once
+const weightsFrom = afterPairs.getState();
 for (const backend of ['js', 'wasm'] as const) {
   useBackend(backend);
-  const { rng, train } = loadBenchData(0, batch, 1);
+  const rng = new Rng(0);
+  rng.setState(weightsFrom); // the same weights on both backends
   const model = siameseMlp(train.features, rng);
   const F = train.features;
   const xa = new Tensor([batch, F]), xb = new Tensor([batch, F]), y = new Float32Array(batch);
