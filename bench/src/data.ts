@@ -6,6 +6,7 @@
 import { Rng } from '@tsnn/tensor';
 import type { PairData } from '@tsnn/layers';
 import { imagePairData, loadMnist, makePairs, takePairs } from '@tsnn/examples';
+import { median } from './timing.js';
 
 export const EPOCH_PAIRS = 60000;
 
@@ -43,9 +44,7 @@ export function stepFigures(stamps: readonly number[], warmup: number, batchSize
   const seconds = (stamps[stamps.length - 1] - stamps[warmup]) / 1000;
   const durations: number[] = [];
   for (let i = warmup + 1; i < stamps.length; i++) durations.push(stamps[i] - stamps[i - 1]);
-  durations.sort((a, b) => a - b);
-  const h = durations.length >> 1;
-  const medianStepMs = durations.length % 2 ? durations[h] : (durations[h - 1] + durations[h]) / 2;
+  const medianStepMs = median(durations);
   const pairsPerSec = (steps * batchSize) / seconds;
   return { steps, seconds, pairsPerSec, medianStepMs, trainSecondsPerEpoch: EPOCH_PAIRS / pairsPerSec };
 }

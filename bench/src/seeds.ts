@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '@tsnn/tensor';
 import type { Dense } from '@tsnn/layers';
 import { loadMnist, makePairs, siameseMlp } from '@tsnn/examples';
+import { median } from './timing.js';
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, jobs: { type: 'string' }, out: { type: 'string' } } });
 const int = (name: string, v: string | undefined, dflt: number, min: number): number => {
@@ -63,11 +64,7 @@ const rows: Row[] = seeds.map((seed) => {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b), h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
-const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+const sd = (xs: number[], m = mean(xs)) => Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 /** Spearman's rank correlation (no ties expected in these real-valued figures). */
 function spearman(a: number[], b: number[]): number {
   const rank = (xs: number[]) => {
