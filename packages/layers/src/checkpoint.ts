@@ -7,7 +7,7 @@
  */
 import type { RngState } from '@tsnn/tensor';
 import type { FitState } from './fit.js';
-import { ModelFormatError, decodeModel, encodeBundle, type DecodedModel, type NamedArray, type Saveable } from './serialize.js';
+import { ModelFormatError, decodeModel, encodeBundle, parameterArrays, type DecodedModel, type Saveable } from './serialize.js';
 
 /** Structurally the optimizers' state (layers never import @tsnn/optimizers). */
 export interface OptimizerStateLike {
@@ -29,7 +29,7 @@ const OPT = 'optimizer:';
 const ORDER = 'fit:order';
 
 export function encodeCheckpoint(model: Saveable, optimizer: OptimizerStateLike, rng: RngState, fit: FitState, meta: Record<string, unknown> = {}): Uint8Array {
-  const arrays: NamedArray[] = model.parameters().map(({ name, param }) => ({ name, shape: param.shape, value: param.value }));
+  const arrays = parameterArrays(model);
   for (const [param, slots] of Object.entries(optimizer.slots)) {
     for (const [slot, value] of Object.entries(slots)) arrays.push({ name: `${OPT}${param}:${slot}`, shape: [value.length], value });
   }

@@ -12,7 +12,7 @@
  * crc32 (IEEE) covers the data. Encoding and decoding are pure (bytes in, bytes out); file I/O and the
  * atomic write live in the examples (Node only).
  */
-import { TsnnError, fmtShape, sizeOf, type NamedParam } from '@tsnn/tensor';
+import { TsnnError, fmtShape, sameShape, sizeOf, type NamedParam } from '@tsnn/tensor';
 import type { LayerConfig } from './layer.js';
 import { utf8Decode, utf8Encode } from './platform.js';
 
@@ -96,10 +96,14 @@ export function encodeBundle(config: LayerConfig, arrays: NamedArray[], meta?: R
   return out;
 }
 
+/** Every parameter of the model as a named array (what model files and checkpoints store). */
+export function parameterArrays(model: Saveable): NamedArray[] {
+  return model.parameters().map(({ name, param }) => ({ name, shape: param.shape, value: param.value }));
+}
+
 /** A model file: the architecture and every parameter by its path name. */
 export function encodeModel(model: Saveable, meta?: Record<string, unknown>): Uint8Array {
-  const arrays = model.parameters().map(({ name, param }) => ({ name, shape: param.shape, value: param.value }));
-  return encodeBundle(model.config(), arrays, meta);
+  return encodeBundle(model.config(), parameterArrays(model), meta);
 }
 
 function align4(n: number): number {
@@ -168,7 +172,7 @@ export function loadWeights(model: Saveable, decoded: DecodedModel, what = 'mode
   for (const { name, param } of params) {
     const t = byName.get(name);
     if (!t) throw new ModelFormatError(`${what}: ${name} is missing from the file (was it saved from a different architecture?)`);
-    if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i])) {
+    if (!sameShape(t.shape, param.shape)) {
       throw new ModelFormatError(`${what}: ${name}: expected ${fmtShape(param.shape)}, file has ${fmtShape(t.shape)}`);
     }
   }
