@@ -10,8 +10,7 @@ import { loadWasmKernels } from './wasm/index.js';
 
 const registry = new Map<BackendName, () => Kernels | null>([['js', () => jsKernels]]);
 registry.set('wasm', loadWasmKernels);
-let active: Kernels = jsKernels;
-let chosen = false;
+let active: Kernels | null = null; // null until the first kernels() or useBackend()
 
 /** Make a backend available; `load` returns null when this platform cannot run it. */
 export function registerBackend(name: BackendName, load: () => Kernels | null): void {
@@ -30,16 +29,12 @@ export function useBackend(name: BackendName): Kernels {
   const k = load ? load() : null;
   if (!k) throw new TsnnError(`useBackend: backend '${name}' is not available here (available: ${availableBackends().join(', ')})`);
   active = k;
-  chosen = true;
   return k;
 }
 
 /** The kernels in use: the fastest available one unless `useBackend` chose another. */
 export function kernels(): Kernels {
-  if (!chosen) {
-    active = useBackend(availableBackends()[0]);
-  }
-  return active;
+  return active ?? useBackend(availableBackends()[0]);
 }
 
 export function backendName(): BackendName {
