@@ -1,5 +1,5 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { intFlag, pathFlag, strictFlags, UsageError } from './flags.js';
+import { COMMON_FLAGS, intFlag, pathFlag, strictFlags, UsageError } from './flags.js';
 import type { HeadKind } from './model.js';
 
 export interface SiameseOptions {
@@ -56,21 +56,16 @@ Options:
 /** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
 export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   const values = strictFlags(argv, {
+    ...COMMON_FLAGS,
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },
-    seed: { type: 'string' },
     loss: { type: 'string' },
     head: { type: 'string' },
     resume: { type: 'string' },
-    limit: { type: 'string' },
-    'data-dir': { type: 'string' },
-    out: { type: 'string' },
     weights: { type: 'string' },
     'eval-only': { type: 'boolean' },
     backend: { type: 'string' },
     threads: { type: 'string' },
-    verbose: { type: 'boolean' },
-    help: { type: 'boolean' },
   });
   if (values.help) return null;
   const loss = values.loss ?? 'contrastive';

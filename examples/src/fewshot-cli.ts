@@ -1,5 +1,5 @@
 /** Command-line options of `pnpm example:fewshot`, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { intFlag, pathFlag, strictFlags } from './flags.js';
+import { COMMON_FLAGS, intFlag, pathFlag, strictFlags } from './flags.js';
 
 export interface FewShotOptions {
   /** A trained Siamese model file (model.tsnn). */
@@ -41,14 +41,9 @@ Options:
 /** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
 export function parseFewShotArgs(argv: string[]): FewShotOptions | null {
   const values = strictFlags(argv, {
+    ...COMMON_FLAGS,
     weights: { type: 'string' },
     draws: { type: 'string' },
-    seed: { type: 'string' },
-    limit: { type: 'string' },
-    'data-dir': { type: 'string' },
-    out: { type: 'string' },
-    verbose: { type: 'boolean' },
-    help: { type: 'boolean' },
   });
   if (values.help) return null;
   return {

@@ -29,6 +29,16 @@ export function pathFlag<T extends string | null>(flag: string, v: string | unde
 }
 
 type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** The flags every example takes (spread into its own spec). */
+export const COMMON_FLAGS = {
+  seed: { type: 'string' },
+  limit: { type: 'string' },
+  'data-dir': { type: 'string' },
+  out: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
 type StrictValues<T extends FlagSpec> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: T }>>['values'];
 
 /** Parse argv strictly (no positionals, no unknown flags) against `options`; any problem is a UsageError. */
