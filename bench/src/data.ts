@@ -7,6 +7,8 @@ import { Rng } from '@tsnn/tensor';
 import type { PairData } from '@tsnn/layers';
 import { imagePairData, loadMnist, makePairs, takePairs } from '@tsnn/examples';
 import { median } from './timing.js';
+import type { TrainFigures } from './systems.js';
+import type { TrainSettings } from './train-settings.js';
 
 export const EPOCH_PAIRS = 60000;
 
@@ -47,4 +49,23 @@ export function stepFigures(stamps: readonly number[], warmup: number, batchSize
   const medianStepMs = median(durations);
   const pairsPerSec = (steps * batchSize) / seconds;
   return { steps, seconds, pairsPerSec, medianStepMs, trainSecondsPerEpoch: EPOCH_PAIRS / pairsPerSec };
+}
+
+/**
+ * A system's TrainFigures from its step figures and one timed validation pass (`seconds` for `pairs` test
+ * pairs); logs the validation line.
+ */
+export function trainFigures(s: TrainSettings, f: ReturnType<typeof stepFigures>, firstLoss: number, meanLoss: number,
+  v: { pairs: number; seconds: number; loss: number; accuracy: number }, log: (line: string) => void): TrainFigures {
+  const secondsPer10k = (v.seconds * 10000) / v.pairs;
+  log(`  validation over ${v.pairs} test pairs: ${v.seconds.toFixed(2)} s, loss ${v.loss.toFixed(4)}, accuracy ${(100 * v.accuracy).toFixed(1)}%`);
+  return {
+    batchSize: s.batchSize,
+    warmupSteps: s.warmupSteps,
+    ...f,
+    secondsPerEpochWithVal: f.trainSecondsPerEpoch + secondsPer10k,
+    firstLoss,
+    meanLoss,
+    validation: { ...v, secondsPer10k },
+  };
 }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BinaryCounts, contrastiveLoss } from '@tsnn/layers';
 import { Tensor } from '@tsnn/tensor';
-import { loadBenchData, stepFigures } from './data.js';
+import { loadBenchData, stepFigures, trainFigures } from './data.js';
 import { sum, type GemmEngine } from './matmul.js';
 import type { TrainFigures } from './systems.js';
 import type { TrainSettings } from './train-settings.js';
@@ -156,18 +156,7 @@ export async function trainTfjs(s: TrainSettings, log: (line: string) => void): 
   }
   const accuracy = new BinaryCounts().add(p, labels).accuracy;
   const vSeconds = (performance.now() - t0) / 1000;
-  const vLoss = vLossSum / test.size;
-  const secondsPer10k = (vSeconds * 10000) / test.size;
-  log(`  validation over ${test.size} test pairs: ${vSeconds.toFixed(2)} s, loss ${vLoss.toFixed(4)}, accuracy ${(100 * accuracy).toFixed(1)}%`);
   model.dispose();
-  return {
-    batchSize: s.batchSize,
-    warmupSteps: s.warmupSteps,
-    ...f,
-    secondsPerEpochWithVal: f.trainSecondsPerEpoch + secondsPer10k,
-    firstLoss,
-    meanLoss: lossSum / total,
-    validation: { pairs: test.size, seconds: vSeconds, secondsPer10k, loss: vLoss, accuracy },
-    tensorsLeaked,
-  };
+  const figures = trainFigures(s, f, firstLoss, lossSum / total, { pairs: test.size, seconds: vSeconds, loss: vLossSum / test.size, accuracy }, log);
+  return { ...figures, tensorsLeaked };
 }

@@ -4,7 +4,7 @@ import { threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import { contrastiveLoss, evaluate, fit } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import { siameseMlp } from '@tsnn/examples';
-import { loadBenchData, stepFigures } from './data.js';
+import { loadBenchData, stepFigures, trainFigures } from './data.js';
 import { sum, type GemmEngine } from './matmul.js';
 import type { TrainFigures } from './systems.js';
 import type { TrainSettings } from './train-settings.js';
@@ -70,15 +70,5 @@ export function trainTsnn(s: TrainSettings, log: (line: string) => void): TrainF
   const t0 = performance.now();
   const v = evaluate(model, test, { batchSize: s.batchSize, loss: contrastiveLoss, rng });
   const vSeconds = (performance.now() - t0) / 1000;
-  const secondsPer10k = (vSeconds * 10000) / test.size;
-  log(`  validation over ${test.size} test pairs: ${vSeconds.toFixed(2)} s, loss ${v.loss.toFixed(4)}, accuracy ${(100 * v.counts.accuracy).toFixed(1)}%`);
-  return {
-    batchSize: s.batchSize,
-    warmupSteps: s.warmupSteps,
-    ...f,
-    secondsPerEpochWithVal: f.trainSecondsPerEpoch + secondsPer10k,
-    firstLoss,
-    meanLoss,
-    validation: { pairs: test.size, seconds: vSeconds, secondsPer10k, loss: v.loss, accuracy: v.counts.accuracy },
-  };
+  return trainFigures(s, f, firstLoss, meanLoss, { pairs: test.size, seconds: vSeconds, loss: v.loss, accuracy: v.counts.accuracy }, log);
 }
