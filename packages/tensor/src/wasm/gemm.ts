@@ -4,13 +4,13 @@
  * Register blocking: each MR×NR tile of c lives in MR·NR/4 f32x4 accumulators (4×8 → 8 vectors).
  * One turn of the inner loop reads NR floats of the b panel (NR/4 v128.load) and MR floats of the a
  * panel (one v128.load32_splat each), and does MR·NR/4 f32x4.mul + f32x4.add:
- *   acc[r][v] += splat(ap[p, r]) · bp[p, 4v .. 4v+4]
+ *   acc[r][v] += splat(ap[p, r]) · bp[p, 4v .. 4v+4]   (`madd`: mul + add when strict, relaxed_madd when relaxed)
  * Loop order: b panels outer (a k×NR panel stays in L1), a panels inner. Tiles that stick out past
  * m or n go through a small `tmp` buffer (MR·NR floats) and are written back one float at a time.
  * Because the transposes are all in the packing, this one kernel serves A·B, Aᵀ·B, A·Bᵀ and Aᵀ·Bᵀ.
  */
 import { i32t, v128t, type Bytes, type FuncDef, type ValType } from './assembler.js';
-import { Fn, brIf, f32, f32x4, i32, ifThen, loop, select, v128 } from './instructions.js';
+import { Fn, brIf, f32, f32x4, i32, ifThen, loop, madd, select, v128, type KernelVariant } from './instructions.js';
 
 /**
  * Tile height (rows of c) and width (columns of c, a multiple of 4; MR and NR also multiples of 4 for
@@ -24,7 +24,8 @@ const NV = NR / 4;
 const acc = (r: number, v: number) => `c${r}_${v}`;
 
 /** gemmPacked(m, n, k, ap, bp, beta, c, tmp): byte pointers; k ≥ 1; beta is 0 or 1. */
-export function gemmPacked(): FuncDef {
+export function gemmPacked(variant: KernelVariant = 'strict'): FuncDef {
+  const fma = madd(variant);
   const vecLocals: Record<string, ValType> = { a: v128t };
   for (let v = 0; v < NV; v++) vecLocals[`b${v}`] = v128t;
   for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) vecLocals[acc(r, v)] = v128t;
@@ -51,7 +52,7 @@ export function gemmPacked(): FuncDef {
       ...Array.from({ length: MR }, (_, r) => [
         ...set('a', v128.load32Splat(get('pa'), 4 * r)),
         ...Array.from({ length: NV }, (_, v) =>
-          set(acc(r, v), f32x4.add(get(acc(r, v)), f32x4.mul(get('a'), get(`b${v}`))))).flat(),
+          set(acc(r, v), fma(get(acc(r, v)), get('a'), get(`b${v}`)))).flat(),
       ]),
       inc('pa', i32.const(MR * 4)),
       inc('pb', i32.const(NR * 4)),

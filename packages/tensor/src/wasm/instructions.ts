@@ -58,7 +58,27 @@ export const f32x4 = {
   pmax: simd(0xeb),
   /** Signed i32 lanes to the nearest f32. */
   convertI32x4S: simd(0xfa),
+  /**
+   * Relaxed SIMD (0xfd 0x105): relaxedMadd(a, b, c) = a·b + c, either fused (one rounding) or as
+   * mul then add (two), as the host chooses. Only valid where the relaxed-SIMD proposal is on.
+   */
+  relaxedMadd: simd(0x105),
 };
+
+/**
+ * Which flavour of kernel is being emitted. 'strict': plain SIMD only, every result rounded as the
+ * code says, so the same bits on every machine. 'relaxed': may use relaxed-SIMD instructions (fused
+ * multiply-add), faster where the hardware has FMA, and its last bits may differ between machines.
+ */
+export type KernelVariant = 'strict' | 'relaxed';
+
+/**
+ * acc + a·b on f32x4, as the variant wants it: strict emits f32x4.add(acc, f32x4.mul(a, b)) (exactly
+ * today's kernels, two roundings); relaxed emits f32x4.relaxed_madd(a, b, acc) (one rounding with FMA).
+ * Operands are evaluated acc, a, b (strict) or a, b, acc (relaxed): pass side-effect-free code.
+ */
+export const madd = (variant: KernelVariant) => (acc: Bytes, a: Bytes, b: Bytes): Bytes =>
+  variant === 'relaxed' ? f32x4.relaxedMadd(a, b, acc) : f32x4.add(acc, f32x4.mul(a, b));
 
 export const i32x4 = {
   splat: simd(0x11),
