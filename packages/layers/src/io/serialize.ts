@@ -13,8 +13,8 @@
  * atomic write live in the examples (Node only).
  */
 import { TsnnError, fmtShape, sameShape, sizeOf, type NamedParam } from '@tsnn/tensor';
-import type { LayerConfig } from './layer.js';
-import { utf8Decode, utf8Encode } from './platform.js';
+import type { LayerConfig } from '../layers/layer.js';
+import { utf8Decode, utf8Encode } from '../platform.js';
 
 export const MODEL_FORMAT_VERSION = 1;
 const MAGIC = [0x54, 0x53, 0x4e, 0x4e]; // "TSNN"

@@ -3,12 +3,12 @@
  * binary_accuracy, val_loss and val_binary_accuracy, callbacks per batch and per epoch.
  */
 import { Tensor, TsnnError, Workspace, type Rng } from '@tsnn/tensor';
-import { zeroGrads } from './params.js';
-import { nextTask, nowMs } from './platform.js';
+import { zeroGrads } from '../models/params.js';
+import { nextTask, nowMs } from '../platform.js';
 import type { PairData } from './data.js';
-import type { LossFn } from './losses.js';
-import { BinaryCounts, PROBABILITY, type Decision } from './metrics.js';
-import type { Siamese } from './siamese.js';
+import type { LossFn } from '../losses/losses.js';
+import { BinaryCounts, PROBABILITY, type Decision } from '../losses/metrics.js';
+import type { Siamese } from '../models/siamese.js';
 
 /** Anything with a step() over the model's parameters (an optimizer from @tsnn/optimizers). */
 export interface Stepper {

@@ -10,7 +10,7 @@
  * the two branches' gradients — exactly what two untied copies would get, added together.
  */
 import { TsnnError, Workspace, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
-import type { Context, LayerConfig, MergeLayer } from './layer.js';
+import type { Context, LayerConfig, MergeLayer } from '../layers/layer.js';
 import type { Sequential } from './sequential.js';
 import { uniqueParameters, zeroGrads } from './params.js';
 

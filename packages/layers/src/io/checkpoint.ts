@@ -6,7 +6,7 @@
  * Pure bytes in, bytes out; the examples write it atomically.
  */
 import type { RngState } from '@tsnn/tensor';
-import type { FitState } from './fit.js';
+import type { FitState } from '../training/fit.js';
 import { ModelFormatError, decodeModel, encodeBundle, parameterArrays, type DecodedModel, type Saveable } from './serialize.js';
 
 /** Structurally the optimizers' state (layers never import @tsnn/optimizers). */

@@ -5,7 +5,7 @@
  * having to report its width.
  */
 import { Rng, Tensor, TsnnError, type NamedParam } from '@tsnn/tensor';
-import type { Layer, LayerConfig } from './layer.js';
+import type { Layer, LayerConfig } from '../layers/layer.js';
 import { Sequential } from './sequential.js';
 import { Siamese } from './siamese.js';
 

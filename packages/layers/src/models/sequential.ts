@@ -4,7 +4,7 @@
  * Applying the same Sequential twice in one step is what weight sharing is: see Siamese.
  */
 import { TsnnError, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
-import type { Call, Context, Layer, LayerConfig } from './layer.js';
+import type { Call, Context, Layer, LayerConfig } from '../layers/layer.js';
 import { uniqueParameters } from './params.js';
 
 export class Sequential implements Layer {

@@ -1,16 +1,16 @@
 /** Rebuild a model from the configuration stored in a model file (weights are loaded separately). */
 import type { Rng } from '@tsnn/tensor';
-import { ACTIVATIONS, type Activation } from './activations.js';
-import { Dense } from './dense.js';
-import { Dropout } from './dropout.js';
-import { EuclideanDistance } from './euclidean.js';
-import type { Layer, LayerConfig, MergeLayer } from './layer.js';
-import { ReLU } from './relu.js';
+import { ACTIVATIONS, type Activation } from '../layers/activations.js';
+import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { EuclideanDistance } from '../layers/euclidean.js';
+import type { Layer, LayerConfig, MergeLayer } from '../layers/layer.js';
+import { ReLU } from '../layers/relu.js';
 import { Sequential } from './sequential.js';
 import { Siamese } from './siamese.js';
-import { Sigmoid } from './sigmoid.js';
-import { Subtract } from './subtract.js';
-import { ModelFormatError } from './serialize.js';
+import { Sigmoid } from '../layers/sigmoid.js';
+import { Subtract } from '../layers/subtract.js';
+import { ModelFormatError } from '../io/serialize.js';
 
 function bad(config: unknown, why: string): never {
   throw new ModelFormatError(`model config: ${why} in ${JSON.stringify(config)}`);
