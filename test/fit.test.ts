@@ -74,7 +74,7 @@ describe('fit', () => {
   it('stops at a non-finite loss, naming epoch, step and likely causes', () => {
     const data = toyData(64, 1);
     const model = toyModel(0);
-    const boom: LossFn = (p, y, ws) => ({ ...contrastiveLoss(p, y, ws), loss: NaN });
+    const boom: LossFn = (yTrue, yPred, o) => ({ ...contrastiveLoss(yTrue, yPred, o), loss: NaN });
     const opts = { epochs: 2, batchSize: 16, loss: boom, optimizer: new RMSprop(model.parameters()), rng: new Rng(0) };
     expect(() => fit(model, data, opts)).toThrow(TsnnError);
     expect(() => fit(model, data, opts)).toThrow(/loss is NaN at epoch 1, step 1\/4; likely causes: a learning rate too high/);

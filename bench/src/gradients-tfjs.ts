@@ -29,8 +29,8 @@ for (const backend of ['js', 'wasm'] as const) {
   // tsnn: forward and hand-written backward, inference mode.
   model.zeroGrad();
   const call = model.forward(xa, xb, { training: false, rng });
-  const { loss, dp } = contrastiveLoss(call.y, y);
-  call.backward(dp);
+  const { loss, dyPred } = contrastiveLoss(y, call.y);
+  call.backward(dyPred);
 
   // tfjs: the same function from the same weights, differentiated by tf.
   const params = model.parameters();

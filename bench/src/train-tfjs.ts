@@ -152,7 +152,7 @@ export async function trainTfjs(s: TrainSettings, log: (line: string) => void): 
   let vLossSum = 0;
   for (let start = 0; start < test.size; start += s.batchSize) {
     const n = Math.min(s.batchSize, test.size - start);
-    vLossSum += contrastiveLoss(new Tensor([n, 1], p.subarray(start, start + n)), labels.subarray(start, start + n)).loss * n;
+    vLossSum += contrastiveLoss(labels.subarray(start, start + n), new Tensor([n, 1], p.subarray(start, start + n))).loss * n;
   }
   const accuracy = new BinaryCounts().add(p, labels).accuracy;
   const vSeconds = (performance.now() - t0) / 1000;

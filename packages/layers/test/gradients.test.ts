@@ -137,8 +137,8 @@ describe.each(availableBackends())('gradient checks (fast-check, central differe
           y[i] = rng.int(2);
           p.data[i] = c.draw(rng);
         }
-        const { dp } = c.loss(p, y);
-        const report = checkGradients(() => c.loss(p, y).loss, [{ name: 'p', value: p.data, grad: dp.data.slice() }], { eps: c.eps });
+        const { dyPred } = c.loss(y, p);
+        const report = checkGradients(() => c.loss(y, p).loss, [{ name: 'p', value: p.data, grad: dyPred.data.slice() }], { eps: c.eps });
         expect(report.ok, report.message).toBe(true);
       }));
     });

@@ -87,7 +87,7 @@ describe('losses', () => {
   it('contrastive loss matches the formula on hand-computed values', () => {
     // y = 0: p²; y = 1: max(1 − p, 0)²
     const p = tensor([4, 1], [0.5, 0.2, 1.5, 0.9]);
-    const { loss, dp } = contrastiveLoss(p, [0, 1, 1, 0]);
+    const { loss, dyPred: dp } = contrastiveLoss([0, 1, 1, 0], p);
     expect(loss).toBeCloseTo((0.25 + 0.64 + 0 + 0.81) / 4, 6);
     expect(dp.data[0]).toBeCloseTo((2 * 0.5) / 4, 6);
     expect(dp.data[1]).toBeCloseTo((-2 * 0.8) / 4, 6);
@@ -95,15 +95,15 @@ describe('losses', () => {
   });
 
   it('binary cross-entropy matches −mean(y log p + (1 − y) log(1 − p)), clipped at 1e-7', () => {
-    const { loss } = binaryCrossentropy(tensor([2, 1], [0.9, 0.2]), [1, 0]);
+    const { loss } = binaryCrossentropy([1, 0], tensor([2, 1], [0.9, 0.2]));
     expect(loss).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8)) / 2, 6);
-    const clipped = binaryCrossentropy(tensor([2, 1], [0, 1]), [1, 0]);
+    const clipped = binaryCrossentropy([1, 0], tensor([2, 1], [0, 1]));
     expect(clipped.loss).toBeCloseTo(-Math.log(1e-7), 4);
-    expect(clipped.dp.data.every((v) => v === 0)).toBe(true); // the clip has no slope
+    expect(clipped.dyPred.data.every((v) => v === 0)).toBe(true); // the clip has no slope
   });
 
   it('reject mismatched labels', () => {
-    expect(() => contrastiveLoss(new Tensor([3, 1]), [1, 0])).toThrow('contrastiveLoss: predictions [3, 1] and 2 labels do not match');
+    expect(() => contrastiveLoss([1, 0], new Tensor([3, 1]))).toThrow('contrastiveLoss: predictions [3, 1] and 2 labels do not match');
   });
 });
 
@@ -137,7 +137,7 @@ describe('models', () => {
       const rng = new Rng(2);
       const xa = randomTensor([5, 6], new Rng(3)), xb = randomTensor([5, 6], new Rng(4));
       const call = m.forward(xa, xb, { training: true, rng, workspace: ws });
-      call.backward(contrastiveLoss(call.y, [1, 0, 1, 0, 1], ws).dp);
+      call.backward(contrastiveLoss([1, 0, 1, 0, 1], call.y, { ws }).dyPred);
       return [...call.y.data, ...m.parameters().flatMap((p) => [...p.param.grad])];
     };
     const first = run();
@@ -152,7 +152,7 @@ describe('models', () => {
       const ws = new Workspace();
       const xa = randomTensor([33, 6], new Rng(3)), xb = randomTensor([33, 6], new Rng(4));
       const call = m.forward(xa, xb, { training: true, rng: new Rng(2), workspace: ws });
-      call.backward(contrastiveLoss(call.y, new Float32Array(33).map((_, i) => i % 2), ws).dp);
+      call.backward(contrastiveLoss(new Float32Array(33).map((_, i) => i % 2), call.y, { ws }).dyPred);
       return [...call.y.data, ...m.parameters().flatMap((p) => [...p.param.grad])];
     };
     const backends = availableBackends();

@@ -44,11 +44,11 @@ function setup(seed: number, batch: number, inF: number, hidden: number): Setup 
   const xa = randomTensor([batch, inF], rng), xb = randomTensor([batch, inF], rng);
   const y = new Float32Array(batch).map(() => rng.int(2));
   const ctx = () => ({ training: true, rng: new Rng(seed + 1) });
-  const loss = () => contrastiveLoss(model.forward(xa, xb, ctx()).y, y).loss;
+  const loss = () => contrastiveLoss(y, model.forward(xa, xb, ctx()).y).loss;
   const backprop = () => {
     model.zeroGrad();
     const call = model.forward(xa, xb, ctx());
-    call.backward(contrastiveLoss(call.y, y).dp);
+    call.backward(contrastiveLoss(y, call.y).dyPred);
   };
   const c = ctx();
   const a = reluMargin(model.base, xa, c), b = reluMargin(model.base, xb, c);
@@ -112,10 +112,10 @@ describe.each(availableBackends())('Siamese network, end to end [%s backend]', (
       fc.pre(Math.min(a.margin, b.margin) > 0.05 && d.data.every((v) => v > 0.05 && Math.abs(v - 1) > 0.05));
       model.zeroGrad();
       const call = model.forward(xa, xb, ctx);
-      call.backward(contrastiveDistanceLoss(call.y, y).dp);
+      call.backward(contrastiveDistanceLoss(y, call.y).dyPred);
       // The distances come from differences of embeddings of size ~1, so the rounding noise in L scales with
       // those (lossScale 1), not with L itself, which is small when the pairs are near their targets.
-      const report = checkGradients(() => contrastiveDistanceLoss(model.forward(xa, xb, ctx).y, y).loss, targets(model), { lossScale: 1 });
+      const report = checkGradients(() => contrastiveDistanceLoss(y, model.forward(xa, xb, ctx).y).loss, targets(model), { lossScale: 1 });
       expect(report.ok, report.message).toBe(true);
     }), { numRuns: 30 });
   });
@@ -138,7 +138,7 @@ describe.each(availableBackends())('Siamese network, end to end [%s backend]', (
       const m = s.model.merge.forward(a.y, b.y, ctx);
       s.model.zeroGrad();
       const h = s.model.head.forward(m.y, ctx);
-      const [da, db] = m.backward(h.backward(contrastiveLoss(h.y, s.y).dp)!);
+      const [da, db] = m.backward(h.backward(contrastiveLoss(s.y, h.y).dyPred)!);
       a.backward(da);
       b.backward(db);
       const pa = baseA.parameters(), pb = baseB.parameters();
@@ -172,7 +172,7 @@ describe.each(availableBackends())('Siamese network, end to end [%s backend]', (
     const a = s.model.base.forward(s.xa, ctx), b = s.model.base.forward(s.xb, ctx);
     const m = s.model.merge.forward(a.y, b.y, ctx);
     const h = s.model.head.forward(m.y, ctx);
-    const [da] = m.backward(h.backward(contrastiveLoss(h.y, s.y).dp)!);
+    const [da] = m.backward(h.backward(contrastiveLoss(s.y, h.y).dyPred)!);
     a.backward(da, false);
     const report = checkGradients(s.loss, targets(s.model));
     expect(report.ok).toBe(false);

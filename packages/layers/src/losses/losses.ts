@@ -1,23 +1,13 @@
 /**
- * Losses over predictions p: [batch, 1] (or [batch]) and labels y: [batch]. Each returns the mean loss
- * and dL/dp, written into `out` when given (shape of p).
+ * The pair losses: labels yTrue: [batch] (1 = same pair) and predictions yPred: [batch, 1] (or [batch]).
+ * Called as every tsnn loss is, `loss(yTrue, yPred, options?) → { loss, dyPred }` (see loss.ts).
  */
-import { ShapeError, TsnnError, fmtShape, outTensor, type Tensor, type Workspace } from '@tsnn/tensor';
+import { TsnnError, outTensor, type Tensor, type Workspace } from '@tsnn/tensor';
+import { checkOnePerSample, targetValues, type LossOptions, type LossResult, type Targets } from './loss.js';
 
-export interface LossResult {
-  loss: number;
-  /** dL/dp, same shape as p. */
-  dp: Tensor;
-}
-
-export type LossFn = (p: Tensor, y: ArrayLike<number>, ws?: Workspace) => LossResult;
-
-function checkLabels(op: string, p: Tensor, y: ArrayLike<number>): number {
-  const batch = p.shape[0];
-  if (p.size !== batch || y.length !== batch) {
-    throw new ShapeError(`${op}: predictions ${fmtShape(p.shape)} and ${y.length} labels do not match (expected [batch, 1] and batch labels)`);
-  }
-  return batch;
+export interface ContrastiveOptions extends LossOptions {
+  /** The hinge's margin: a pushed output is penalised while below it; default 1. */
+  margin?: number;
 }
 
 /**
@@ -25,8 +15,9 @@ function checkLabels(op: string, p: Tensor, y: ArrayLike<number>): number {
  * (weight `push = 1 − pull`): L = mean(pull·x² + push·max(margin − x, 0)²);
  * dL/dx = (2·pull·x − 2·push·max(margin − x, 0)) / batch. `pulledWhenSame`: which label is pulled.
  */
-function contrastive(name: string, x: Tensor, y: ArrayLike<number>, ws: Workspace | undefined, margin: number, pulledWhenSame: boolean): LossResult {
-  const batch = checkLabels(name, x, y);
+function contrastive(name: string, yTrue: Targets, x: Tensor, ws: Workspace | undefined, margin: number, pulledWhenSame: boolean): LossResult {
+  const batch = checkOnePerSample(name, yTrue, x);
+  const y = targetValues(yTrue);
   if (!(margin > 0)) throw new TsnnError(`${name}: margin must be > 0, got ${margin}`);
   const dx = outTensor(ws, x.shape);
   const xv = x.data, g = dx.data;
@@ -38,15 +29,15 @@ function contrastive(name: string, x: Tensor, y: ArrayLike<number>, ws: Workspac
     sum += pull * xi * xi + push * hinge * hinge;
     g[i] = (2 * pull * xi - 2 * push * hinge) / batch;
   }
-  return { loss: sum / batch, dp: dx };
+  return { loss: sum / batch, dyPred: dx };
 }
 
 /**
  * Contrastive loss as in the reference (Hadsell et al. 2006, label 1 = same pair), on a probability p:
  * L = mean((1 − y)·p² + y·max(margin − p, 0)²);  dL/dp = (2(1 − y)·p − 2y·max(margin − p, 0)) / batch.
  */
-export function contrastiveLoss(p: Tensor, y: ArrayLike<number>, ws?: Workspace, margin = 1): LossResult {
-  return contrastive('contrastiveLoss', p, y, ws, margin, false);
+export function contrastiveLoss(yTrue: Targets, yPred: Tensor, { ws, margin = 1 }: ContrastiveOptions = {}): LossResult {
+  return contrastive('contrastiveLoss', yTrue, yPred, ws, margin, false);
 }
 
 /**
@@ -54,8 +45,8 @@ export function contrastiveLoss(p: Tensor, y: ArrayLike<number>, ws?: Workspace,
  * L = mean(y·d² + (1 − y)·max(margin − d, 0)²): same pairs are pulled to distance 0, different pairs pushed
  * beyond the margin. dL/dd = (2y·d − 2(1 − y)·max(margin − d, 0)) / batch.
  */
-export function contrastiveDistanceLoss(d: Tensor, y: ArrayLike<number>, ws?: Workspace, margin = 1): LossResult {
-  return contrastive('contrastiveDistanceLoss', d, y, ws, margin, true);
+export function contrastiveDistanceLoss(yTrue: Targets, yPred: Tensor, { ws, margin = 1 }: ContrastiveOptions = {}): LossResult {
+  return contrastive('contrastiveDistanceLoss', yTrue, yPred, ws, margin, true);
 }
 
 /** Keras's epsilon for clipping probabilities. */
@@ -65,8 +56,9 @@ export const BCE_EPSILON = 1e-7;
  * Binary cross-entropy on probabilities, clipped to [ε, 1 − ε] as Keras does:
  * L = −mean(y·log p + (1 − y)·log(1 − p));  dL/dp = (−y/p + (1 − y)/(1 − p)) / batch inside the clip, 0 outside.
  */
-export function binaryCrossentropy(p: Tensor, y: ArrayLike<number>, ws?: Workspace): LossResult {
-  const batch = checkLabels('binaryCrossentropy', p, y);
+export function binaryCrossentropy(yTrue: Targets, p: Tensor, { ws }: LossOptions = {}): LossResult {
+  const batch = checkOnePerSample('binaryCrossentropy', yTrue, p);
+  const y = targetValues(yTrue);
   const dp = outTensor(ws, p.shape);
   const pv = p.data, d = dp.data;
   const lo = BCE_EPSILON, hi = 1 - BCE_EPSILON;
@@ -78,7 +70,7 @@ export function binaryCrossentropy(p: Tensor, y: ArrayLike<number>, ws?: Workspa
     const inside = +(raw > lo && raw < hi);
     d[i] = (inside * (-yi / pi + (1 - yi) / (1 - pi))) / batch;
   }
-  return { loss: sum / batch, dp };
+  return { loss: sum / batch, dyPred: dp };
 }
 
 export const LOSSES = { contrastive: contrastiveLoss, bce: binaryCrossentropy, 'contrastive-distance': contrastiveDistanceLoss } as const;

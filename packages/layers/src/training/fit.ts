@@ -6,7 +6,7 @@ import { Tensor, TsnnError, Workspace, type Rng } from '@tsnn/tensor';
 import { zeroGrads } from '../models/params.js';
 import { nextTask, nowMs } from '../platform.js';
 import type { PairData } from './data.js';
-import type { LossFn } from '../losses/losses.js';
+import type { LossFn } from '../losses/loss.js';
 import { BinaryCounts, PROBABILITY, type Decision } from '../losses/metrics.js';
 import type { Siamese } from '../models/siamese.js';
 
@@ -179,6 +179,7 @@ function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<
     const counts = Object.assign(new BinaryCounts(decision), state.counts);
     state.counts = counts; // counted into in place (its toJSON keeps a checkpoint's copy plain)
     const ctx = { training: true, rng, workspace: ws };
+    const lossOpts = { ws };
     while (state.step < steps) {
       const s = state.step;
       const start = s * batchSize;
@@ -186,12 +187,12 @@ function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<
       const { xa, xb, y } = batches.read(order, start, n);
       zeroGrads(params);
       const call = model.forward(xa, xb, ctx);
-      const { loss: l, dp } = loss(call.y, y, ws);
+      const { loss: l, dyPred } = loss(y, call.y, lossOpts);
       if (!Number.isFinite(l)) {
         throw new TsnnError(`fit: loss is ${l} at epoch ${state.epoch + 1}, step ${s + 1}/${steps}; ` +
           'likely causes: a learning rate too high, or inputs not scaled to a small range (e.g. pixels not divided by 255)');
       }
-      call.backward(dp);
+      call.backward(dyPred);
       optimizer.step();
       counts.add(call.y.data, y, n);
       state.lossSum += l * n;
@@ -253,10 +254,11 @@ export function evaluate(model: Siamese, data: PairData, { batchSize = 128, loss
   const { p, y } = predict(model, data, { batchSize, rng });
   const ws = model.predictWorkspace; // free again: predict has copied its outputs out
   let lossSum = 0;
+  const lossOpts = { ws };
   for (let start = 0; start < data.size; start += batchSize) {
     const n = Math.min(batchSize, data.size - start);
     ws.reset();
-    lossSum += loss(new Tensor([n, 1], p.subarray(start, start + n)), y.subarray(start, start + n), ws).loss * n;
+    lossSum += loss(y.subarray(start, start + n), new Tensor([n, 1], p.subarray(start, start + n)), lossOpts).loss * n;
   }
   return { loss: lossSum / data.size, counts: new BinaryCounts(decision).add(p, y) };
 }

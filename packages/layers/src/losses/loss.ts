@@ -1,0 +1,48 @@
+/**
+ * The one convention for every loss in tsnn, Keras's order: `loss(yTrue, yPred, options?)`.
+ *
+ * - `yTrue`: the targets — labels, class ids, one-hot rows or float targets as the loss says; a Tensor or a
+ *   flat row-major array of numbers.
+ * - `yPred`: the model's output, a Tensor ([batch, …]).
+ * - `options.ws`: a Workspace to take the gradient buffer from (no allocation in a training step).
+ *
+ * Every loss returns `{ loss, dyPred }`: the mean loss over the batch and dL/dyPred, shaped like yPred.
+ */
+import { ShapeError, fmtShape, type Tensor, type Workspace } from '@tsnn/tensor';
+
+/** Targets: a Tensor or a flat row-major array (labels, class ids, one-hot rows or float targets). */
+export type Targets = ArrayLike<number> | Tensor;
+
+export interface LossOptions {
+  /** Take dyPred's buffer from this workspace instead of allocating it. */
+  ws?: Workspace;
+}
+
+export interface LossResult {
+  /** Mean loss over the batch. */
+  loss: number;
+  /** dL/dyPred, same shape as yPred. */
+  dyPred: Tensor;
+}
+
+/** Any loss: `(yTrue, yPred, options?) → { loss, dyPred }`. */
+export type LossFn = (yTrue: Targets, yPred: Tensor, options?: LossOptions) => LossResult;
+
+/** The flat values of targets given as a Tensor or an array. */
+export function targetValues(yTrue: Targets): ArrayLike<number> {
+  return isTensor(yTrue) ? yTrue.data : yTrue;
+}
+
+function isTensor(t: Targets): t is Tensor {
+  return typeof (t as Tensor).shape === 'object' && (t as Tensor).data instanceof Float32Array;
+}
+
+/** One target per sample for a [batch, 1] (or [batch]) yPred; returns the batch size. */
+export function checkOnePerSample(op: string, yTrue: Targets, yPred: Tensor): number {
+  const batch = yPred.shape[0];
+  const n = targetValues(yTrue).length;
+  if (yPred.size !== batch || n !== batch) {
+    throw new ShapeError(`${op}: predictions ${fmtShape(yPred.shape)} and ${n} labels do not match (expected [batch, 1] and batch labels)`);
+  }
+  return batch;
+}
