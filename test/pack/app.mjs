@@ -37,13 +37,13 @@ const model = new Sequential([new Dense(16, { activation: 'relu' }), new Dense(1
 model.build(2, rng);
 const params = model.parameters();
 const optimizer = new Adam(params, { learningRate: 0.02 });
-const lossOf = (m) => binaryCrossentropy(m.forward(x, { training: false, rng }).y, y).loss;
+const lossOf = (m) => binaryCrossentropy(y, m.forward(x, { training: false, rng }).y).loss;
 const before = lossOf(model);
 for (let step = 0; step < 60; step++) {
   zeroGrads(params);
   const call = model.forward(x, { training: true, rng });
-  const { dp } = binaryCrossentropy(call.y, y);
-  call.backward(dp, false);
+  const { dyPred } = binaryCrossentropy(y, call.y);
+  call.backward(dyPred, false);
   optimizer.step();
 }
 const after = lossOf(model);
