@@ -1,7 +1,7 @@
 /** Embed a whole image set with a Siamese model's shared base (inference mode), in batches. */
 import { Tensor, type Rng } from '@tsnn/tensor';
 import type { Siamese } from '@tsnn/layers';
-import type { IdxImages } from './idx.js';
+import type { IdxImages } from './idx-parse.js';
 
 /** The base's output for every image (pixels scaled to [0, 1] as in training): [count, embed]. */
 export function embedImages(model: Siamese, data: IdxImages, rng: Rng, batch = 1000): { e: Float32Array; dim: number } {

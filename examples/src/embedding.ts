@@ -2,7 +2,7 @@
 import { runCommand } from './command.js';
 import { EMBEDDING_USAGE, parseEmbeddingArgs } from './embedding-cli.js';
 import { runEmbedding } from './embedding-run.js';
-import { consoleOutput } from './progress.js';
+import { consoleOutput } from './console-output.js';
 
 process.exitCode = await runCommand({
   usage: EMBEDDING_USAGE,

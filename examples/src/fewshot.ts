@@ -2,7 +2,7 @@
 import { runCommand } from './command.js';
 import { FEWSHOT_USAGE, parseFewShotArgs } from './fewshot-cli.js';
 import { runFewShot } from './fewshot-run.js';
-import { consoleOutput } from './progress.js';
+import { consoleOutput } from './console-output.js';
 
 process.exitCode = await runCommand({
   usage: FEWSHOT_USAGE,

@@ -1,6 +1,8 @@
 /** The reference's network, and the original Euclidean-distance form of it. */
 import type { Rng } from '@tsnn/tensor';
-import { Dense, Dropout, EuclideanDistance, Sequential, Siamese, Subtract, type LayerConfig } from '@tsnn/layers';
+import {
+  Dense, Dropout, EuclideanDistance, Sequential, Siamese, Subtract, loadWeights, siameseFromConfig, type DecodedModel, type LayerConfig,
+} from '@tsnn/layers';
 
 export type HeadKind = 'subtract' | 'euclidean';
 
@@ -40,4 +42,12 @@ export function scoreKind(config: LayerConfig): ScoreKind {
   const merge = config.merge as LayerConfig | undefined, head = config.head as LayerConfig | undefined;
   const headLayers = Array.isArray(head?.layers) ? head.layers.length : 0;
   return merge?.kind === 'euclidean' && headLayers === 0 ? 'distance' : 'probability';
+}
+
+/** A model shaped as the file says, with its weights, checked against the data's features. */
+export function modelFrom(decoded: DecodedModel, file: string, features: number, rng: Rng): Siamese {
+  const model = siameseFromConfig(decoded.manifest.config, rng);
+  if (model.inFeatures !== features) throw new Error(`${file}: the model takes ${model.inFeatures} features, the data has ${features}`);
+  loadWeights(model, decoded, file);
+  return model;
 }

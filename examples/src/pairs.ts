@@ -5,7 +5,7 @@
  */
 import { TsnnError, kernels, type Rng } from '@tsnn/tensor';
 import type { PairData } from '@tsnn/layers';
-import type { IdxDataset } from './idx.js';
+import type { IdxDataset } from './idx-parse.js';
 
 export interface Pairs {
   /** Image indices of the first and second member of each pair: [n]. */

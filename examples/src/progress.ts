@@ -9,15 +9,6 @@ export interface Output {
   tty: boolean;
 }
 
-export function consoleOutput(): Output {
-  const tty = Boolean(process.stdout.isTTY);
-  return {
-    tty,
-    line: (s) => process.stdout.write(`${tty ? '\r\x1b[2K' : ''}${s}\n`),
-    status: (s) => process.stdout.write(`\r\x1b[2K${s}`),
-  };
-}
-
 const f4 = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(4));
 
 /** `469/469 - 4.1s - 8.7ms/step - binary_accuracy: 0.9240 - loss: 0.0598 - val_binary_accuracy: … - val_loss: …` */

@@ -9,14 +9,14 @@ import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import {
   DISTANCE, LOSSES, PROBABILITY, contrastiveDistanceLoss, decodeCheckpoint, decodeModel, encodeCheckpoint, encodeModel, evaluate, fitAsync,
-  initialFitState, loadWeights, siameseFromConfig,
-  type Checkpoint, type Decision, type DecodedModel, type LossFn, type PairData, type Siamese,
+  initialFitState,
+  type Checkpoint, type Decision, type LossFn, type PairData, type Siamese,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import type { SiameseOptions } from './cli.js';
 import { ensureWritableDir, readInput, writeFileAtomic, writeHistory } from './files.js';
 import { loadMnist, type IdxDataset } from './idx.js';
-import { scoreKind, siameseMlp } from './model.js';
+import { modelFrom, scoreKind, siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
 import { EpochProgress, epochLine, type Output } from './progress.js';
 
@@ -205,14 +205,6 @@ function readCheckpoint(path: string): Checkpoint {
   const c = decodeCheckpoint(bytes, path);
   if (!c.meta.settings) throw new Error(`${path}: not a checkpoint of pnpm example:siamese (no run settings in it)`);
   return c;
-}
-
-/** A model shaped as the file says, with its weights, checked against the data's features. */
-function modelFrom(decoded: DecodedModel, file: string, features: number, rng: Rng): Siamese {
-  const model = siameseFromConfig(decoded.manifest.config, rng);
-  if (model.inFeatures !== features) throw new Error(`${file}: the model takes ${model.inFeatures} features, the data has ${features}`);
-  loadWeights(model, decoded, file);
-  return model;
 }
 
 function row(f: SplitFigures): string {

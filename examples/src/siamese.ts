@@ -4,7 +4,7 @@
  */
 import { USAGE, parseSiameseArgs } from './cli.js';
 import { runCommand } from './command.js';
-import { consoleOutput } from './progress.js';
+import { consoleOutput } from './console-output.js';
 import { runSiamese, type StopSignal } from './siamese-run.js';
 
 const stop: StopSignal = { requested: false };

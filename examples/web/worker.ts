@@ -1,0 +1,241 @@
+/**
+ * The training worker: the page's `pnpm example:siamese`, run off the main thread so the page stays
+ * responsive. The same recipe and the same seeded generator as the CLI (examples/src/siamese-run.ts):
+ * one Rng(seed) makes the training pairs, then the test pairs, then the weights, then drives shuffling and
+ * dropout; RMSprop with Keras's defaults, the contrastive loss, batch 128, validation on the test pairs
+ * every epoch. Pausing stops fit after the current step; resuming continues from the saved FitState, so a
+ * paused run ends exactly where an uninterrupted one does.
+ */
+import { Rng, VERSION, backendName, instantiateWasm, kernels, loadWasmRuntime, registerBackend, useBackend } from '@tsnn/tensor';
+import {
+  DISTANCE, LOSSES, PROBABILITY, contrastiveDistanceLoss, decodeModel, encodeModel, evaluate, fitAsync, initialFitState, pairArrays, predict,
+  type FitState, type PairData, type Siamese,
+} from '@tsnn/layers';
+import { RMSprop } from '@tsnn/optimizers';
+import type { IdxDataset } from '../src/idx-parse.js';
+import { modelFrom, scoreKind, siameseMlp } from '../src/model.js';
+import { imagePairData, makePairs, takePairs, type Pairs } from '../src/pairs.js';
+import { epochLine } from '../src/progress.js';
+import type { FromWorker, GridPair, RunSettings, TestFigures, ToWorker } from './protocol.js';
+import { startWebThreads, webThreadCount } from './threads.js';
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  crossOriginIsolated: boolean;
+}
+const scope = globalThis as unknown as WorkerScope;
+const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+const BATCH = 128;
+let data: { train: IdxDataset; test: IdxDataset } | null = null;
+
+/** Everything one run holds. */
+interface Run {
+  settings: RunSettings;
+  rng: Rng;
+  model: Siamese;
+  optimizer: RMSprop | null;
+  state: FitState;
+  trainData: PairData | null;
+  testPairs: Pairs;
+  testData: PairData;
+  running: boolean;
+  pauseRequested: boolean;
+}
+let run: Run | null = null;
+/** Set when the page asked for the wasm kernels over an unshared memory. */
+let unshared = false;
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+
+function describeKernels(): string {
+  const name = backendName();
+  if (name !== 'wasm') return `${name} (TypeScript kernels)`;
+  const shared = !unshared && loadWasmRuntime()?.shared;
+  const threads = webThreadCount();
+  return `wasm (f32x4 SIMD, ${shared ? 'shared memory' : 'unshared memory: arguments copied in and out per call'}` +
+    `${threads > 1 ? `, gemm on ${threads} threads` : ', 1 thread'})`;
+}
+
+function ready(note = ''): void {
+  post({ type: 'ready', backend: backendName(), kernels: describeKernels(), threads: webThreadCount(), isolated: scope.crossOriginIsolated, note });
+}
+
+/** Pairs from the seed, as the CLI makes them: training pairs first, then test pairs, from one generator. */
+function pairsFor(seed: number, limit: number | null) {
+  if (!data) throw new Error('MNIST is not loaded yet');
+  const { train, test } = data;
+  const numClasses = Math.max(train.numClasses, test.numClasses);
+  const rng = new Rng(seed);
+  let trainPairs = makePairs(train.labels, numClasses, rng);
+  const testPairs = makePairs(test.labels, numClasses, rng);
+  if (limit !== null) trainPairs = takePairs(trainPairs, Math.min(limit, trainPairs.y.length));
+  return { rng, trainPairs, testPairs };
+}
+
+function figures(model: Siamese, testData: PairData, seed: number): TestFigures {
+  const isDistance = scoreKind(model.config()) === 'distance';
+  const { loss, counts } = evaluate(model, testData, {
+    batchSize: 1024, loss: isDistance ? contrastiveDistanceLoss : LOSSES.contrastive, rng: new Rng(seed), decision: isDistance ? DISTANCE : PROBABILITY,
+  });
+  return { loss, accuracy: counts.accuracy, precision: counts.precision, recall: counts.recall };
+}
+
+/** The first 12 test pairs the model gets right and the first 12 it gets wrong, with their scores. */
+function postGrid(r: Run): void {
+  const kind = scoreKind(r.model.config());
+  const { p } = predict(r.model, r.testData, { batchSize: 1024, rng: new Rng(r.settings.seed) });
+  const right: GridPair[] = [], wrong: GridPair[] = [];
+  let correct = 0;
+  for (let i = 0; i < p.length; i++) {
+    const y = r.testPairs.y[i];
+    const same = kind === 'distance' ? p[i] < 0.5 : p[i] > 0.5;
+    const ok = same === (y === 1);
+    correct += +ok;
+    const list = ok ? right : wrong;
+    if (list.length < 12) list.push({ a: r.testPairs.a[i], b: r.testPairs.b[i], y, p: p[i] });
+  }
+  post({ type: 'grid', pairs: [...right, ...wrong], kind, correct, total: p.length });
+}
+
+function start(settings: RunSettings): void {
+  if (run?.running) throw new Error('a run is in progress: pause it first');
+  const { rng, trainPairs, testPairs } = pairsFor(settings.seed, settings.limit);
+  const { train, test } = data!;
+  const trainData = imagePairData(train, trainPairs);
+  const testData = imagePairData(test, testPairs);
+  const model = siameseMlp(train.rows * train.cols, rng, 'subtract');
+  run = {
+    settings, rng, model, optimizer: new RMSprop(model.parameters()), state: initialFitState(),
+    trainData, testPairs, testData, running: false, pauseRequested: false,
+  };
+  const mean = (y: Uint8Array) => y.reduce((s, v) => s + v, 0) / y.length;
+  post({
+    type: 'started', epochs: settings.epochs, steps: Math.ceil(trainData.size / BATCH),
+    headline: `tsnn ${VERSION} · backend ${backendName()}${webThreadCount() > 1 ? ` × ${webThreadCount()} threads` : ''} · seed ${settings.seed} · ` +
+      `Subtract head · ${trainData.size} train / ${testData.size} test pairs (${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ` +
+      `${train.rows}×${train.cols} images, ${Math.max(train.numClasses, test.numClasses)} classes`,
+  });
+  void trainRun(run);
+}
+
+async function trainRun(r: Run): Promise<void> {
+  if (!r.optimizer || !r.trainData) throw new Error('this model was loaded from a file: start a new run to train');
+  r.running = true;
+  r.pauseRequested = false;
+  const steps = Math.ceil(r.trainData.size / BATCH);
+  const t0 = performance.now();
+  let lastPost = 0;
+  try {
+    const result = await fitAsync(r.model, r.trainData, {
+      epochs: r.settings.epochs,
+      batchSize: BATCH,
+      loss: LOSSES.contrastive,
+      decision: PROBABILITY,
+      optimizer: r.optimizer,
+      rng: r.rng,
+      validation: r.testData,
+      state: r.state,
+      yieldMs: 100, // messages (pause, a drawn pair to score) are handled between steps at this interval
+      shouldStop: () => r.pauseRequested,
+      onBatchEnd: (step, total, logs) => {
+        const t = performance.now();
+        if (step < total && t - lastPost < 100) return;
+        lastPost = t;
+        const elapsed = r.state.seconds;
+        post({ type: 'batch', epoch: r.state.epoch + 1, step, steps: total, loss: logs.loss, accuracy: logs.binary_accuracy, etaSeconds: (elapsed / step) * (total - step) });
+      },
+      onEpochEnd: (logs) => {
+        post({ type: 'epoch', logs, line: epochLine(logs, r.settings.epochs, steps) });
+        postGrid(r);
+      },
+    });
+    r.running = false;
+    if (result.stopped) post({ type: 'paused', epoch: r.state.epoch, step: r.state.step, steps });
+    else post({ type: 'done', test: figures(r.model, r.testData, r.settings.seed), seconds: (performance.now() - t0) / 1000 });
+  } catch (e) {
+    r.running = false;
+    post({ type: 'error', message: (e as Error).message });
+  }
+}
+
+function score(id: number, a: Float32Array, b: Float32Array): void {
+  if (!run) throw new Error('no model yet: train one or load a .tsnn file');
+  const { p } = predict(run.model, pairArrays(a, b, new Float32Array(1), a.length), { rng: new Rng(0) });
+  post({ type: 'score', id, p: p[0], kind: scoreKind(run.model.config()) });
+}
+
+function save(): void {
+  if (!run) throw new Error('no model to save yet: train one or load a .tsnn file');
+  const { epochs, seed, limit } = run.settings;
+  // The same metadata as the CLI's model.tsnn.
+  const bytes = encodeModel(run.model, { seed, loss: 'contrastive', head: 'subtract', limit, batchSize: BATCH, dataDir: null, epochs, tsnn: VERSION });
+  post({ type: 'saved', name: `tsnn-siamese-seed${seed}-epoch${run.state.epoch}.tsnn`, bytes }, [bytes.buffer]);
+}
+
+/** A model file from the file picker, with the CLI's checks (--weights): format, checksum, architecture, features. */
+function load(name: string, bytes: Uint8Array, seed: number): void {
+  if (run?.running) throw new Error('a run is in progress: pause it before loading a model');
+  if (!data) throw new Error('MNIST is not loaded yet');
+  const { testPairs } = pairsFor(seed, null);
+  const rng = new Rng(seed);
+  const decoded = decodeModel(bytes, name);
+  const model = modelFrom(decoded, name, data.test.rows * data.test.cols, rng);
+  const testData = imagePairData(data.test, testPairs);
+  const meta = decoded.manifest.meta ?? {};
+  run = {
+    settings: { epochs: Number(meta.epochs ?? 0), seed, limit: null, threads: webThreadCount() }, rng, model, optimizer: null,
+    state: initialFitState(), trainData: null, testPairs, testData, running: false, pauseRequested: false,
+  };
+  const kind = scoreKind(model.config());
+  const description = `${model.parameters().length} tensors, ${kind === 'distance' ? 'Euclidean-distance' : 'Subtract'} head` +
+    `${meta.tsnn ? `, saved by tsnn ${String(meta.tsnn)}` : ''}${meta.seed !== undefined ? `, trained with seed ${String(meta.seed)}` : ''}`;
+  post({ type: 'loaded', name, description, test: figures(model, testData, seed) });
+  postGrid(run);
+}
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  void (async () => {
+    try {
+      switch (m.type) {
+        case 'data':
+          data = { train: m.train, test: m.test };
+          return;
+        case 'start':
+          if (m.settings.threads !== webThreadCount()) {
+            await startWebThreads(m.settings.threads);
+            ready();
+          }
+          return start(m.settings);
+        case 'unshared-memory': {
+          const rt = instantiateWasm(false);
+          if (!rt) throw new Error('the wasm kernels cannot run over an unshared memory here');
+          registerBackend('wasm', () => rt.kernels);
+          useBackend('wasm');
+          unshared = true;
+          return ready('unshared memory asked for (?memory=unshared)');
+        }
+        case 'pause':
+          if (run?.running) run.pauseRequested = true;
+          return;
+        case 'resume':
+          if (run && !run.running) return void trainRun(run);
+          return;
+        case 'score':
+          return score(m.id, m.a, m.b);
+        case 'save':
+          return save();
+        case 'load':
+          return load(m.name, m.bytes, m.seed);
+      }
+    } catch (err) {
+      post({ type: 'error', message: (err as Error).message });
+    }
+  })();
+};
+
+// Report what runs here before anything else happens.
+useBackend(kernels().name);
+ready();
