@@ -11,13 +11,13 @@ import {
   DISTANCE, LOSSES, PROBABILITY, contrastiveDistanceLoss, decodeModel, encodeModel, evaluate, fitAsync, initialFitState, pairArrays, predict,
   type FitState, type PairData, type Siamese,
 } from '@tsnn/layers';
+import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.web';
 import { RMSprop } from '@tsnn/optimizers';
 import type { IdxDataset } from '../src/idx-parse.js';
 import { modelFrom, scoreKind, siameseMlp } from '../src/model.js';
 import { imagePairData, makePairs, takePairs, type Pairs } from '../src/pairs.js';
 import { epochLine } from '../src/progress.js';
 import type { FromWorker, GridPair, RunSettings, TestFigures, ToWorker } from './protocol.js';
-import { startWebThreads, webThreadCount } from './threads.js';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
@@ -53,13 +53,13 @@ function describeKernels(): string {
   const name = backendName();
   if (name !== 'wasm') return `${name} (TypeScript kernels)`;
   const shared = !unshared && loadWasmRuntime()?.shared;
-  const threads = webThreadCount();
+  const threads = threadCount();
   return `wasm (f32x4 SIMD, ${shared ? 'shared memory' : 'unshared memory: arguments copied in and out per call'}` +
     `${threads > 1 ? `, gemm on ${threads} threads` : ', 1 thread'})`;
 }
 
 function ready(note = ''): void {
-  post({ type: 'ready', backend: backendName(), kernels: describeKernels(), threads: webThreadCount(), isolated: scope.crossOriginIsolated, note });
+  post({ type: 'ready', backend: backendName(), kernels: describeKernels(), threads: threadCount(), isolated: scope.crossOriginIsolated, note });
 }
 
 /** Pairs from the seed, as the CLI makes them: training pairs first, then test pairs, from one generator. */
@@ -113,7 +113,7 @@ function start(settings: RunSettings): void {
   const mean = (y: Uint8Array) => y.reduce((s, v) => s + v, 0) / y.length;
   post({
     type: 'started', epochs: settings.epochs, steps: Math.ceil(trainData.size / BATCH),
-    headline: `tsnn ${VERSION} · backend ${backendName()}${webThreadCount() > 1 ? ` × ${webThreadCount()} threads` : ''} · seed ${settings.seed} · ` +
+    headline: `tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''} · seed ${settings.seed} · ` +
       `Subtract head · ${trainData.size} train / ${testData.size} test pairs (${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ` +
       `${train.rows}×${train.cols} images, ${Math.max(train.numClasses, test.numClasses)} classes`,
   });
@@ -185,7 +185,7 @@ function load(name: string, bytes: Uint8Array, seed: number): void {
   const testData = imagePairData(data.test, testPairs);
   const meta = decoded.manifest.meta ?? {};
   run = {
-    settings: { epochs: Number(meta.epochs ?? 0), seed, limit: null, threads: webThreadCount() }, rng, model, optimizer: null,
+    settings: { epochs: Number(meta.epochs ?? 0), seed, limit: null, threads: threadCount() }, rng, model, optimizer: null,
     state: initialFitState(), trainData: null, testPairs, testData, running: false, pauseRequested: false,
   };
   const kind = scoreKind(model.config());
@@ -204,8 +204,11 @@ scope.onmessage = (e) => {
           data = { train: m.train, test: m.test };
           return;
         case 'start':
-          if (m.settings.threads !== webThreadCount()) {
-            await startWebThreads(m.settings.threads);
+          if (m.settings.threads !== threadCount()) {
+            if (unshared && m.settings.threads > 1) throw new Error('threads need the shared memory, and this page asked for an unshared one');
+            // The gemm pool on Web Workers (the pool's caller waits with Atomics.wait: fine here, in a worker).
+            if (m.settings.threads === 1) await stopThreads();
+            else await useThreads(m.settings.threads);
             ready();
           }
           return start(m.settings);

@@ -1,37 +1,16 @@
 /**
- * Node only: an optional worker_threads pool that splits large gemms of the WASM backend across
- * threads. Kept out of the main entry (import `@tsnn/tensor/pool.node`).
+ * Node only: the gemm thread pool (`pool.ts`) on worker_threads. Kept out of the main entry (import
+ * `@tsnn/tensor/pool.node`).
  *
  *   await useThreads(2);   // kernels().gemm now runs big products on 2 threads
  *   …
  *   await stopThreads();   // back to the plain single-threaded kernels
- *
- * Every worker instantiates the same compiled module over the same shared memory, so no data is
- * copied: the calling thread stages the arguments (as the single-threaded gemm does), packs op(b),
- * publishes the job and then works through chunks of rows of c alongside the workers (see
- * `pool-worker.node.ts`). With op(b) packed before the job opens, a worker never waits inside a job
- * (one sync point and one notify per gemm fewer, at no measurable cost: a 784×128 op(b) packs in ~14 µs).
- * Only gemms of at least `minWork` multiply-adds and two MR-row panels are split; the rest, and every
- * element-wise kernel, run on the calling thread. Results are bit-identical to the single-threaded
- * WASM gemm, whatever the thread count.
- *
- * Waiting is "spin briefly, then sleep" (Atomics.wait / notify). Chunks are claimed dynamically, so a
- * worker that wakes late or is descheduled simply does fewer chunks; the caller waits for a worker
- * only while that worker is in the middle of a chunk. Measured on 2 shared cores (a 128×128×784
- * gemm: 54 → ~95 GFLOP/s): the default spin, ~40 µs, outlasts the gaps between the gemms of a
- * training step (bias, relu, dropout masks: 10–40 µs), so a worker is rarely asleep when a job
- * comes. Waking one costs the caller ~8 µs (a futex wake in a VM) and the worker tens of µs before
- * it joins; with a 5 µs spin that happened on 97% of the Siamese step's gemms, and an epoch of
- * training took ~1.13 s instead of ~0.98 s. Next to a process hogging one core, the 5 µs and 40 µs
- * spins measured the same (within noise); a spin of ~1 ms, though, made a step 2.3× slower there.
- * Threads stay opt-in (the examples default to 1).
  */
-import { kernels, registerBackend, useBackend } from './backend.js';
 import { TsnnError } from './errors.js';
-import type { Kernels } from './kernels/kernels.js';
-import { MR, NR } from './wasm/gemm.js';
-import { loadWasmKernels, loadWasmRuntime, type WasmRuntime } from './wasm/index.js';
-import { CTL, gemmFns, runGemmChunks, workerSource, type GemmFns } from './pool-worker.node.js';
+import { startThreads, type PoolWorker, type ThreadOptions, type WorkerInit } from './pool.js';
+import { workerSource } from './pool-worker.js';
+
+export { stopThreads, threadCount, type ThreadOptions } from './pool.js';
 
 /** The parts of node:worker_threads used here (the package compiles without @types/node). */
 interface NodeWorker {
@@ -44,131 +23,19 @@ interface WorkerThreads {
   Worker: new (source: string, options: { eval: true; name: string; workerData: unknown }) => NodeWorker;
 }
 
-export interface ThreadOptions {
-  /** Polls of a control word before a thread sleeps in Atomics.wait (about 5 ns each; keep it well under 1 ms). */
-  spin?: number;
-  /** gemms with fewer multiply-adds (m·n·k) than this run on the calling thread alone. */
-  minWork?: number;
-  /** Chunks of rows per thread a gemm is cut into (more: better balance, more claims). */
-  chunksPerThread?: number;
-}
-
-const DEFAULTS: Required<ThreadOptions> = { spin: 8000, minWork: 1 << 21, chunksPerThread: 4 };
-
-class Pool {
-  readonly ctl = new Int32Array(new SharedArrayBuffer(4 * CTL.WORDS));
-  readonly workers: NodeWorker[] = [];
-  /** The first error a worker reported (its 'error' event), if any. */
-  failure: Error | null = null;
-  private job = 0;
-  private readonly fns: GemmFns;
-
-  /** `tmp`: n consecutive MR×NR-float buffers in wasm memory, one per thread (the caller's first). */
-  constructor(readonly rt: WasmRuntime, readonly threads: number, readonly opts: Required<ThreadOptions>, readonly tmp: number) {
-    this.fns = gemmFns(rt.exports, MR);
-  }
-
-  /** Same contract as Kernels.gemm. */
-  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
-    a: Float32Array, b: Float32Array, beta: 0 | 1, c: Float32Array): void {
-    const panels = Math.ceil(m / MR);
-    if (m * n * k < this.opts.minWork || panels < 2 || n <= 0 || k <= 0) {
-      this.rt.kernels.gemm(transA, transB, m, n, k, a, b, beta, c);
-      return;
-    }
-    const { heap, exports: x } = this.rt;
-    const ctl = this.ctl;
-    heap.begin();
-    // a: [m, k] ([k, m] if transA); b: [k, n] ([n, k] if transB); c: [m, n]
-    const pa = heap.input(a, m * k), pb = heap.input(b, k * n), pc = heap.output(c, m * n, beta === 1);
-    const ap = heap.reserve(panels * MR * k); // op(a) in [m/MR][k, MR] panels
-    const bp = heap.reserve(Math.ceil(n / NR) * NR * k); // op(b) in [n/NR][k, NR] panels
-    if (transB) x[`packRows${NR}`](pb, n, k, bp);
-    else x[`packCols${NR}`](pb, n, k, bp, n);
-    const chunkPanels = Math.ceil(panels / (this.threads * this.opts.chunksPerThread));
-    ctl[CTL.TRANS_A] = +transA;
-    ctl[CTL.M] = m;
-    ctl[CTL.N] = n;
-    ctl[CTL.K] = k;
-    ctl[CTL.A] = pa;
-    ctl[CTL.AP] = ap;
-    ctl[CTL.BP] = bp;
-    ctl[CTL.C] = pc;
-    ctl[CTL.BETA] = beta;
-    ctl[CTL.CHUNK_ROWS] = chunkPanels * MR;
-    ctl[CTL.CHUNKS] = Math.ceil(panels / chunkPanels);
-    ctl[CTL.NEXT] = 0;
-    const job = this.job = this.job === 0x7fffffff ? 1 : this.job + 1;
-    Atomics.store(ctl, CTL.JOB, job); // publishes the arguments and the packed op(b)
-    Atomics.notify(ctl, CTL.JOB);
-    runGemmChunks(ctl, this.fns, this.tmp);
-    // Close the job, then wait for the workers inside it to finish their chunks.
-    Atomics.store(ctl, CTL.JOB, 0);
-    for (let s = 0, active; (active = Atomics.load(ctl, CTL.ACTIVE)) !== 0; s++) {
-      if (s >= this.opts.spin) Atomics.wait(ctl, CTL.ACTIVE, active);
-    }
-    heap.end();
-    if (Atomics.load(ctl, CTL.FAILED) === job) {
-      const why = this.failure ? `: ${this.failure.message}` : '';
-      throw new TsnnError(`gemm ${m}×${n}×${k}: a pool worker failed${why}; c is incomplete (the other threads carry on)`);
-    }
-  }
-
-  async stop(): Promise<void> {
-    Atomics.store(this.ctl, CTL.JOB, -1);
-    Atomics.notify(this.ctl, CTL.JOB);
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
-
-let pool: Pool | null = null;
-let pooled: Kernels | null = null;
-
-/** Threads gemm runs on: 1 without a pool. */
-export function threadCount(): number {
-  return pool ? pool.threads : 1;
-}
-
 /**
- * Run big gemms of the WASM backend on `n` threads (the caller plus n − 1 workers). n = 1 stops
+ * Run big gemms of the WASM backend on `n` threads (the caller plus n − 1 worker threads). n = 1 stops
  * the pool. Needs the WASM backend to be the active one (it is by default where it loads). The
  * workers are unref'd, so a forgotten pool does not keep the process alive; stopThreads() ends them.
  */
 export async function useThreads(n: number, options: ThreadOptions = {}): Promise<void> {
-  if (!Number.isInteger(n) || n < 1) throw new TsnnError(`useThreads: n must be an integer ≥ 1, got ${n}`);
-  await stopThreads();
-  if (n === 1) return;
-  const rt = loadWasmRuntime();
-  if (!rt) throw new TsnnError('useThreads: the wasm backend cannot run here, and threads only split its gemm');
-  if (!rt.shared) throw new TsnnError('useThreads: the wasm memory is not shared here (this host refused shared memory), and threads need it');
-  if (kernels() !== rt.kernels) {
-    throw new TsnnError(`useThreads: threads need the wasm backend, but '${kernels().name}' is active (useBackend('wasm') first)`);
-  }
-  const opts = { ...DEFAULTS, ...options };
   const { Worker } = (await import(WORKER_THREADS)) as WorkerThreads;
-  const p = new Pool(rt, n, opts, rt.heap.alloc(MR * NR * n).byteOffset);
-  try {
-    for (let t = 1; t < n; t++) p.workers.push(await startWorker(Worker, p, t));
-  } catch (e) {
-    await p.stop();
-    throw e;
-  }
-  pool = p;
-  const base = rt.kernels;
-  const kernelsWithPool: Kernels = {
-    ...base,
-    // A kernel set captured before stopThreads() keeps working, single-threaded.
-    gemm: (...args) => (pool ? pool.gemm(...args) : base.gemm(...args)),
-  };
-  pooled = kernelsWithPool;
-  registerBackend('wasm', () => kernelsWithPool);
-  useBackend('wasm');
+  await startThreads(n, options, (init, t, onError) => startWorker(Worker, init, t, onError));
 }
 
-/** Start worker t of pool p and wait until it has instantiated the module. */
-async function startWorker(Worker: WorkerThreads['Worker'], p: Pool, t: number): Promise<NodeWorker> {
-  const workerData = { module: p.rt.module, memory: p.rt.memory, ctl: p.ctl.buffer, tmp: p.tmp + 4 * MR * NR * t, spin: p.opts.spin };
-  const w = new Worker(workerSource(), { eval: true, name: `tsnn-gemm-${t}`, workerData });
+/** Start worker t and wait until it has instantiated the module. */
+async function startWorker(Worker: WorkerThreads['Worker'], workerData: WorkerInit, t: number, onError: (e: Error) => void): Promise<PoolWorker> {
+  const w = new Worker(workerSource('node'), { eval: true, name: `tsnn-gemm-${t}`, workerData });
   await new Promise<void>((resolve, reject) => {
     w.once('message', () => resolve());
     w.once('error', reject);
@@ -177,22 +44,9 @@ async function startWorker(Worker: WorkerThreads['Worker'], p: Pool, t: number):
     await w.terminate();
     throw e;
   });
-  w.on('error', (e) => {
-    p.failure ??= e as Error;
-  });
+  w.on('error', (e) => onError(e as Error));
   w.unref();
   return w;
-}
-
-/** End the pool's workers and go back to the plain WASM kernels. Safe to call without a pool. */
-export async function stopThreads(): Promise<void> {
-  const p = pool;
-  if (!p) return;
-  pool = null;
-  registerBackend('wasm', loadWasmKernels);
-  if (kernels() === pooled) useBackend('wasm');
-  pooled = null;
-  await p.stop();
 }
 
 // Not a literal, so the type checker does not look for node's types (the package compiles without them).

@@ -1,6 +1,7 @@
 /**
- * What runs on the pool's threads (see `pool.node.ts`), and the part of a pooled gemm that the calling
- * thread runs too. Threads talk only through a small control block, an Int32Array on a
+ * What runs on the pool's threads (see `pool.ts`), and the part of a pooled gemm that the calling
+ * thread runs too. Host-neutral: Node's worker_threads (`pool.node.ts`) and Web Workers (`pool.web.ts`)
+ * run the same source, differing only in how a worker receives its start message. Threads talk only through a small control block, an Int32Array on a
  * SharedArrayBuffer (`CTL` gives the word indices; hot words sit 64 bytes apart):
  *
  *   JOB      id of the open job, 0 when none is open, −1 to stop the workers
@@ -88,18 +89,25 @@ export function workerLoop(ctl: Int32Array, f: GemmFns, tmp: number, spin: numbe
   }
 }
 
+/** How a worker receives its start data: Node's workerData, or a Web Worker's first message. */
+export type PoolHost = 'node' | 'web';
+
 /** The worker's whole source: the constants, the functions above, and a start that instantiates the module. */
-export function workerSource(): string {
+export function workerSource(host: PoolHost = 'node'): string {
+  const body = [
+    `const wasmExports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;`,
+    `post('ready');`,
+    `workerLoop(new Int32Array(init.ctl), gemmFns(wasmExports, ${MR}), init.tmp, init.spin);`,
+  ];
+  const start = host === 'node'
+    ? [`const { workerData: init, parentPort } = require('node:worker_threads');`, `const post = (m) => parentPort.postMessage(m);`, ...body]
+    : [`self.onmessage = (e) => {`, `  self.onmessage = null;`, `  const init = e.data, post = (m) => self.postMessage(m);`, ...body.map((l) => `  ${l}`), `};`];
   return [
     `'use strict';`,
     `const CTL = ${JSON.stringify(CTL)};`,
     gemmFns.toString(),
     runGemmChunks.toString(),
     workerLoop.toString(),
-    `const { workerData, parentPort } = require('node:worker_threads');`,
-    `const { module, memory, ctl, tmp, spin } = workerData;`,
-    `const wasmExports = new WebAssembly.Instance(module, { env: { memory } }).exports;`,
-    `parentPort.postMessage('ready');`,
-    `workerLoop(new Int32Array(ctl), gemmFns(wasmExports, ${MR}), tmp, spin);`,
+    ...start,
   ].join('\n');
 }
