@@ -169,8 +169,14 @@ ui.start.onclick = () => {
     showError((e as Error).message);
   }
 };
-ui.pause.onclick = () => send({ type: state === 'paused' ? 'resume' : 'pause' });
-ui.pause.addEventListener('click', () => state === 'paused' && setState('training'));
+ui.pause.onclick = () => {
+  if (state === 'paused') {
+    send({ type: 'resume' });
+    setState('training');
+  } else {
+    send({ type: 'pause' }); // the worker answers 'paused' after the current step
+  }
+};
 ui.save.onclick = () => send({ type: 'save' });
 ui.load.onchange = async () => {
   const file = ui.load.files?.[0];
