@@ -90,7 +90,7 @@ async function isolatedRun(browser: Browser): Promise<void> {
     await page.click('#pause');
     await stateIs(page, ['paused'], 30_000);
     const paused = (await page.locator('#batch-text').textContent())!;
-    check(/^Paused after epoch 0, step \d+\/235$/.test(paused), `paused mid-epoch: ${paused}`);
+    check(/^Paused in epoch 1\/2 after step \d+\/235$/.test(paused), `paused mid-epoch: ${paused}`);
     await page.screenshot({ path: join(OUT, 'paused.png'), fullPage: true });
     await page.click('#pause'); // now labelled Resume
     await stateIs(page, ['done', 'failed'], 120_000);

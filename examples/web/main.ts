@@ -88,7 +88,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
   switch (m.type) {
     case 'ready':
-      ui.env.textContent = `backend: ${m.kernels} · page ${m.isolated ? 'is cross-origin isolated' : 'is not cross-origin isolated'}${m.note ? ` · ${m.note}` : ''}`;
+      ui.env.textContent = `backend: ${m.kernels} · page ${m.isolated ? 'is cross-origin isolated' : 'is not cross-origin isolated, so 1 thread only (threads need COOP/COEP headers)'}` +
+        `${m.note ? ` · ${m.note}` : ''}`;
       ui.env.dataset.backend = m.backend;
       ui.env.dataset.threads = String(m.threads);
       break;
@@ -121,7 +122,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
         (m.kind === 'distance' ? 'distance ("same" when < 0.5)' : 'score, P(same) ("same" when > 0.5)');
       break;
     case 'paused':
-      ui.batchText.textContent = `Paused after epoch ${m.epoch}, step ${m.step}/${m.steps}`;
+      ui.batchText.textContent = m.step > 0 ? `Paused in epoch ${m.epoch + 1}/${epochs} after step ${m.step}/${m.steps}` : `Paused after epoch ${m.epoch}/${epochs}`;
       setState('paused');
       break;
     case 'done':

@@ -28,8 +28,8 @@ export function workload({ T, L, O }) {
   const ctx = { training: false, rng };
   model.zeroGrad();
   const call = model.forward(xa, xb, ctx);
-  call.backward(L.contrastiveLoss(call.y, y).dp);
-  const report = L.checkGradients(() => L.contrastiveLoss(model.forward(xa, xb, ctx).y, y).loss,
+  call.backward(L.contrastiveLoss(y, call.y).dyPred);
+  const report = L.checkGradients(() => L.contrastiveLoss(y, model.forward(xa, xb, ctx).y).loss,
     model.parameters().map(({ name, param }) => ({ name, value: param.value, grad: param.grad.slice() })));
   // Then train: dropout on, one batch, 100 steps.
   const optimizer = new O.RMSprop(model.parameters(), { learningRate: 0.01 });
@@ -37,8 +37,8 @@ export function workload({ T, L, O }) {
   for (let step = 0; step < 100; step++) {
     model.zeroGrad();
     const c = model.forward(xa, xb, { training: true, rng });
-    const r = L.contrastiveLoss(c.y, y);
-    c.backward(r.dp);
+    const r = L.contrastiveLoss(y, c.y);
+    c.backward(r.dyPred);
     optimizer.step();
     losses.push(r.loss);
   }
