@@ -43,7 +43,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   rng.shuffle(order);
   for (let start = 0; start < train.size; start += B) {
     const n = Math.min(B, train.size - start);
-    train.gather(order, start, n, xa, xb, y);
+    train.gather(order, start, n, [xa, xb], y);
     const batch = [tf.tensor2d(xa.subarray(0, n * F), [n, F]), tf.tensor2d(xb.subarray(0, n * F), [n, F]), tf.tensor2d(y.subarray(0, n), [n, 1])];
     await model.trainOnBatch([batch[0], batch[1]], batch[2]);
     tf.dispose(batch);
@@ -52,7 +52,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   const counts = new BinaryCounts();
   for (let start = 0; start < test.size; start += B) {
     const n = Math.min(B, test.size - start);
-    test.gather(seq, start, n, xa, xb, y);
+    test.gather(seq, start, n, [xa, xb], y);
     const ta = tf.tensor2d(xa.subarray(0, n * F), [n, F]), tb = tf.tensor2d(xb.subarray(0, n * F), [n, F]);
     const out = model.predict([ta, tb]) as tf.Tensor;
     counts.add(out.dataSync(), y, n);

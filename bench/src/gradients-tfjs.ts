@@ -24,11 +24,11 @@ for (const backend of ['js', 'wasm'] as const) {
   const model = siameseMlp(train.features, rng);
   const F = train.features;
   const xa = new Tensor([batch, F]), xb = new Tensor([batch, F]), y = new Float32Array(batch);
-  train.gather(new Uint32Array(batch).map((_, i) => i), 0, batch, xa.data, xb.data, y);
+  train.gather(new Uint32Array(batch).map((_, i) => i), 0, batch, [xa.data, xb.data], y);
 
   // tsnn: forward and hand-written backward, inference mode.
   model.zeroGrad();
-  const call = model.forward(xa, xb, { training: false, rng });
+  const call = model.forward([xa, xb], { training: false });
   const { loss, dyPred } = contrastiveLoss(y, call.y);
   call.backward(dyPred);
 

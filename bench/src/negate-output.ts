@@ -22,6 +22,8 @@ const model = siameseMlp(train.features, rng);
 const w2 = (model.head.layers[2] as Dense).kernel!.value; // [16, 1]
 for (let i = 0; i < w2.length; i++) w2[i] = -w2[i];
 fit(model, train, {
-  epochs, batchSize: 128, loss: contrastiveLoss, optimizer: new RMSprop(model.parameters()), rng, validation: test,
-  onEpochEnd: (l) => console.log(`seed ${seed}, output weights negated: epoch ${l.epoch}/${epochs} - binary_accuracy ${l.binary_accuracy.toFixed(4)} - val_binary_accuracy ${l.val_binary_accuracy!.toFixed(4)}`),
+  epochs, batchSize: 128, loss: contrastiveLoss, optimizer: new RMSprop(model.parameters()), rng, validationData: test, metrics: ['binary_accuracy'],
+  callbacks: [{
+    onEpochEnd: (e, l) => console.log(`seed ${seed}, output weights negated: epoch ${e + 1}/${epochs} - binary_accuracy ${l.binary_accuracy.toFixed(4)} - val_binary_accuracy ${l.val_binary_accuracy.toFixed(4)}`),
+  }],
 });

@@ -117,7 +117,7 @@ export async function trainTfjs(s: TrainSettings, log: (line: string) => void): 
   const stamps = [performance.now()];
   let firstLoss = NaN, lossSum = 0;
   for (let step = 0; step < total; step++) {
-    train.gather(order, step * s.batchSize, s.batchSize, xa, xb, y);
+    train.gather(order, step * s.batchSize, s.batchSize, [xa, xb], y);
     const ta = tf.tensor2d(xa, [s.batchSize, F]);
     const tb = tf.tensor2d(xb, [s.batchSize, F]);
     const ty = tf.tensor2d(y, [s.batchSize, 1]);
@@ -141,7 +141,7 @@ export async function trainTfjs(s: TrainSettings, log: (line: string) => void): 
   const p = new Float32Array(test.size), labels = new Float32Array(test.size);
   for (let start = 0; start < test.size; start += s.batchSize) {
     const n = Math.min(s.batchSize, test.size - start);
-    test.gather(seq, start, n, xa, xb, y);
+    test.gather(seq, start, n, [xa, xb], y);
     const ta = tf.tensor2d(xa.subarray(0, n * F), [n, F]);
     const tb = tf.tensor2d(xb.subarray(0, n * F), [n, F]);
     const out = model.predict([ta, tb]) as tf.Tensor;

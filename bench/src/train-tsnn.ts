@@ -58,17 +58,19 @@ export function trainTsnn(s: TrainSettings, log: (line: string) => void): TrainF
     loss: contrastiveLoss,
     optimizer,
     rng,
-    onBatchEnd: (step, _steps, logs) => {
-      stamps.push(performance.now());
-      if (step === 1) firstLoss = logs.loss;
-      meanLoss = logs.loss;
-    },
+    callbacks: [{
+      onBatchEnd: (batch, logs) => {
+        stamps.push(performance.now());
+        if (batch === 0) firstLoss = logs.loss;
+        meanLoss = logs.loss;
+      },
+    }],
   });
   const f = stepFigures(stamps, s.warmupSteps, s.batchSize);
   log(`  train ${f.steps} steps after ${s.warmupSteps} warm-up: ${f.pairsPerSec.toFixed(0)} pairs/s, median step ${f.medianStepMs.toFixed(1)} ms`);
 
   const t0 = performance.now();
-  const v = evaluate(model, test, { batchSize: s.batchSize, loss: contrastiveLoss, rng });
+  const v = evaluate(model, test, { batchSize: s.batchSize, loss: contrastiveLoss, metrics: ['binary_accuracy'] });
   const vSeconds = (performance.now() - t0) / 1000;
-  return trainFigures(s, f, firstLoss, meanLoss, { pairs: test.size, seconds: vSeconds, loss: v.loss, accuracy: v.counts.accuracy }, log);
+  return trainFigures(s, f, firstLoss, meanLoss, { pairs: test.size, seconds: vSeconds, loss: v.loss, accuracy: v.binary_accuracy }, log);
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Rng, VERSION, backendName } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import {
-  DISTANCE, EuclideanDistance, Sequential, Siamese, contrastiveDistanceLoss, encodeModel, evaluate, fit, type EpochLogs,
+  BinaryAccuracy, DISTANCE, EuclideanDistance, Sequential, Siamese, contrastiveDistanceLoss, encodeModel, evaluate, fit,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import type { EmbeddingOptions } from './embedding-cli.js';
@@ -74,34 +74,26 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
     `contrastive loss (margin 1) · ${trainData.size} train / ${testData.size} test pairs`);
 
   // Train; "same" in the accuracies means distance < 0.5.
-  const history: EpochLogs[] = [];
   const steps = Math.ceil(trainData.size / EMBEDDING_BATCH_SIZE);
   const progress = new EpochProgress(out, opts.epochs);
-  let epoch = 1;
   progress.startEpoch();
-  fit(model, trainData, {
+  const { history, state } = fit(model, trainData, {
     epochs: opts.epochs,
     batchSize: EMBEDDING_BATCH_SIZE,
     loss: contrastiveDistanceLoss,
-    decision: DISTANCE,
+    metrics: [new BinaryAccuracy(DISTANCE)],
     optimizer: new RMSprop(model.parameters()),
     rng,
-    validation: testData,
-    onBatchEnd: (step, total, logs) => progress.batch(epoch, step, total, logs),
-    onEpochEnd: (logs) => {
-      progress.endEpoch(logs, steps);
-      history.push(logs);
-      epoch = logs.epoch + 1;
-      progress.startEpoch();
-    },
+    validationData: testData,
+    callbacks: [progress.callback(steps)],
   });
+  const epochSeconds = state.epochSeconds;
   const trainSeconds = (performance.now() - t0) / 1000;
   writeFileAtomic(join(opts.out, 'model.tsnn'), encodeModel(model, { seed: opts.seed, epochs: opts.epochs, loss: 'contrastive-distance', tsnn: VERSION }));
 
   // Every digit into the plane; centroids from the training digits, classified: the test digits.
-  const evalRng = new Rng(opts.seed);
-  const testPair = evaluate(model, testData, { batchSize: 1024, loss: contrastiveDistanceLoss, decision: DISTANCE, rng: evalRng });
-  const trainE = embedImages(model, train, evalRng).e, testE = embedImages(model, test, evalRng).e;
+  const testPair = evaluate(model, testData, { batchSize: 1024, loss: contrastiveDistanceLoss, metrics: [new BinaryAccuracy(DISTANCE)] });
+  const trainE = embedImages(model, train).e, testE = embedImages(model, test).e;
   const centroids = classCentroids(trainE, 2, train.labels, classes);
   const centroidAccuracy = accuracy(nearestCentroid(testE, 2, centroids), test.labels);
   const trainCentroidAccuracy = accuracy(nearestCentroid(trainE, 2, centroids), train.labels);
@@ -112,10 +104,10 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
   }));
   const img = scatterRaster(testE, test.labels, { centroids });
   writeFileAtomic(join(opts.out, 'embedding.png'), encodePng(img.width, img.height, img.rgba));
-  writeHistory(opts.out, history, 'DrLIM on MNIST pairs (accuracy: "same" when distance < 0.5)');
+  writeHistory(opts.out, history, epochSeconds, 'DrLIM on MNIST pairs (accuracy: "same" when distance < 0.5)');
 
   out.line('');
-  out.line(`Test pairs: loss ${testPair.loss.toFixed(4)}, accuracy ${pct(testPair.counts.accuracy)} ("same" when the distance is < 0.5)`);
+  out.line(`Test pairs: loss ${testPair.loss.toFixed(4)}, accuracy ${pct(testPair.binary_accuracy)} ("same" when the distance is < 0.5)`);
   out.line(`Nearest class centroid in the plane (centroids from the ${train.count} training digits): ` +
     `${pct(centroidAccuracy)} on the ${test.count} test digits, ${pct(trainCentroidAccuracy)} on the training digits`);
 
@@ -125,12 +117,12 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
     tsnn: VERSION,
     options,
     backend: backendName(),
-    epochs: history.length,
+    epochs: epochSeconds.length,
     seconds,
-    secondsPerEpoch: history.reduce((s, e) => s + e.seconds, 0) / history.length,
+    secondsPerEpoch: epochSeconds.reduce((s, e) => s + e, 0) / epochSeconds.length,
     centroidAccuracy,
     trainCentroidAccuracy,
-    testPairAccuracy: testPair.counts.accuracy,
+    testPairAccuracy: testPair.binary_accuracy,
     testPairLoss: testPair.loss,
     centroids: Array.from({ length: classes }, (_, c) => [centroids[2 * c], centroids[2 * c + 1]]),
   };

@@ -57,9 +57,9 @@ function loadModel(file: string): { model: Siamese; config: LayerConfig } {
 }
 
 /** model.compare over flat rows [rows, dim], checking that it gives one number per pair. */
-function compareScore(model: Siamese, dim: number, rng: Rng): PairScore {
+function compareScore(model: Siamese, dim: number): PairScore {
   return (a, b, rows) => {
-    const y = model.compare(new Tensor([rows, dim], a), new Tensor([rows, dim], b), rng);
+    const y = model.compare(new Tensor([rows, dim], a), new Tensor([rows, dim], b));
     if (y.size !== rows) throw new Error(`the model gives ${y.size / rows} outputs per pair; few-shot scoring needs 1`);
     return y.data;
   };
@@ -82,14 +82,14 @@ export async function runFewShot(opts: FewShotOptions, out: Output): Promise<Few
   const kind = scoreKind(config), merge = String((config.merge as LayerConfig).kind);
 
   const rng = new Rng(opts.seed);
-  const trainE = embedImages(model, train, rng), testE = embedImages(model, test, rng);
+  const trainE = embedImages(model, train), testE = embedImages(model, test);
   const dim = trainE.dim;
   out.line(`tsnn ${VERSION} · backend ${backendName()} · ${opts.weights}: merge ${merge}, ` +
     `output read as a ${kind} (${kind === 'distance' ? 'lowest' : 'highest'} mean wins) · ${dim}-d embedding · ` +
     `${test.count} test digits, supports from ${train.count} training digits · ${opts.draws} draws, seed ${opts.seed}`);
 
   // k-shot: all k = 1 draws, then all k = 5 draws, from one generator.
-  const score = compareScore(model, dim, rng);
+  const score = compareScore(model, dim);
   const support = new Float32Array(classes * Math.max(...SHOTS) * dim);
   const shots: ShotFigures[] = SHOTS.map((k) => {
     const t = performance.now();

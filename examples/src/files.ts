@@ -1,7 +1,7 @@
 /** File output for the examples: atomic writes (temporary file in the same folder, fsync, rename). */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { EpochLogs } from '@tsnn/layers';
+import type { History } from '@tsnn/layers';
 import { historySvg } from './plot.js';
 
 /** Write `data` to `path` so that a crash leaves either the old file or the new one, never half of one. */
@@ -52,15 +52,14 @@ export function readInput(path: string, flag: string): Uint8Array {
   }
 }
 
-/** history.json (per epoch: loss, binary_accuracy, val_loss, val_binary_accuracy, seconds) and its plot, history.svg. */
-export function writeHistory(dir: string, history: EpochLogs[], title: string): void {
-  const h = {
-    loss: history.map((e) => e.loss),
-    binary_accuracy: history.map((e) => e.binary_accuracy),
-    val_loss: history.map((e) => e.val_loss ?? NaN),
-    val_binary_accuracy: history.map((e) => e.val_binary_accuracy ?? NaN),
-    seconds: history.map((e) => e.seconds),
-  };
-  writeFileAtomic(join(dir, 'history.json'), JSON.stringify(h, null, 2) + '\n');
-  writeFileAtomic(join(dir, 'history.svg'), historySvg(h, { title }));
+/** history.json (fit's history, e.g. loss, binary_accuracy, val_loss, val_binary_accuracy, and seconds per epoch) and its plot, history.svg. */
+export function writeHistory(dir: string, history: History, seconds: number[], title: string): void {
+  const none = seconds.map(() => NaN);
+  writeFileAtomic(join(dir, 'history.json'), JSON.stringify({ ...history, seconds }, null, 2) + '\n');
+  writeFileAtomic(join(dir, 'history.svg'), historySvg({
+    loss: history.loss ?? none,
+    val_loss: history.val_loss ?? none,
+    binary_accuracy: history.binary_accuracy ?? none,
+    val_binary_accuracy: history.val_binary_accuracy ?? none,
+  }, { title }));
 }

@@ -64,10 +64,11 @@ export function imagePairData(data: IdxDataset, pairs: Pairs): PairData {
   };
   return {
     size: pairs.y.length,
+    inputs: 2,
     features: d,
-    labels: pairs.y,
+    targetWidth: 1,
     alwaysFinite: true, // bytes / 255
-    gather(idx, start, n, xa, xb, y) {
+    gather(idx, start, n, [xa, xb], y) {
       if (pixels.length < n * d) pixels = new Uint8Array(n * d);
       side(pairs.a, idx, start, n, xa);
       side(pairs.b, idx, start, n, xb);

@@ -8,8 +8,8 @@ import { Rng, VERSION, backendName, useBackend } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import {
-  DISTANCE, LOSSES, PROBABILITY, contrastiveDistanceLoss, decodeCheckpoint, decodeModel, encodeCheckpoint, encodeModel, evaluate, fitAsync,
-  initialFitState,
+  BinaryAccuracy, DISTANCE, LOSSES, PROBABILITY, Precision, Recall, contrastiveDistanceLoss, decodeCheckpoint, decodeModel, encodeCheckpoint,
+  encodeModel, evaluate, fitAsync, initialFitState,
   type Checkpoint, type Decision, type LossFn, type PairData, type Siamese,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
@@ -18,7 +18,7 @@ import { ensureWritableDir, readInput, writeFileAtomic, writeHistory } from './f
 import { loadMnist, type IdxDataset } from './idx.js';
 import { modelFrom, scoreKind, siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
-import { EpochProgress, epochLine, type Output } from './progress.js';
+import { EpochProgress, epochLine, epochOf, type Output } from './progress.js';
 
 export interface SplitFigures {
   pairs: number;
@@ -56,9 +56,10 @@ type RunSettings = Pick<SiameseOptions, 'seed' | 'loss' | 'head' | 'limit' | 'ba
 
 const CHECKPOINT = 'checkpoint.tsnn';
 
-function figures(model: Siamese, data: PairData, loss: LossFn, decision: Decision, rng: Rng): SplitFigures {
-  const { loss: l, counts } = evaluate(model, data, { batchSize: 1024, loss, rng, decision });
-  return { pairs: data.size, loss: l, accuracy: counts.accuracy, precision: counts.precision, recall: counts.recall };
+function figures(model: Siamese, data: PairData, loss: LossFn, decision: Decision): SplitFigures {
+  const metrics = [new BinaryAccuracy(decision), new Precision(decision), new Recall(decision)];
+  const r = evaluate(model, data, { batchSize: 1024, loss, metrics });
+  return { pairs: data.size, loss: r.loss, accuracy: r.binary_accuracy, precision: r.precision, recall: r.recall };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -124,7 +125,9 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
       rng.setState(resumed.rng);
       state = resumed.fit;
       out.line(`Resuming from ${join(opts.resume!, CHECKPOINT)}: epoch ${state.epoch}, step ${state.step} done, ${settings.epochs} epochs in all`);
-      for (const logs of state.history) out.line(epochLine(logs, settings.epochs, Math.ceil(trainData.size / settings.batchSize)));
+      for (let e = 0; e < state.epoch; e++) {
+        out.line(epochLine(epochOf(state.history, state.epochSeconds, e), settings.epochs, Math.ceil(trainData.size / settings.batchSize)));
+      }
     }
     const steps = Math.ceil(trainData.size / settings.batchSize);
     const progress = new EpochProgress(out, settings.epochs);
@@ -135,18 +138,16 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
       epochs: settings.epochs,
       batchSize: settings.batchSize,
       loss,
-      decision,
+      metrics: [new BinaryAccuracy(decision)],
       optimizer,
       rng,
-      validation: testData,
+      validationData: testData,
       state,
       shouldStop: () => stop.requested,
-      onBatchEnd: (step, total, logs) => progress.batch(state.epoch + 1, step, total, logs),
-      onEpochEnd: (logs) => {
-        progress.endEpoch(logs, steps);
-        writeHistory(opts.out, state.history, 'tsnn Siamese MLP on MNIST pairs'); // every epoch, so a crash keeps what was learned
+      callbacks: [progress.callback(steps)],
+      checkpoint: () => {
+        writeHistory(opts.out, state.history, state.epochSeconds, 'tsnn Siamese MLP on MNIST pairs'); // every epoch, so a crash keeps what was learned
         checkpoint();
-        progress.startEpoch();
       },
     });
     if (result.stopped) {
@@ -158,10 +159,9 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
     }
   }
 
-  const history = state.history;
-  const evalRng = new Rng(settings.seed);
-  const trainFig = opts.evalOnly || stopped ? null : figures(model, trainData, loss, decision, evalRng);
-  const testFig = figures(model, testData, loss, decision, evalRng);
+  const epochSeconds = state.epochSeconds;
+  const trainFig = opts.evalOnly || stopped ? null : figures(model, trainData, loss, decision);
+  const testFig = figures(model, testData, loss, decision);
   // The reference's compute_accuracy, mean(labels[predictions > 0.5]), is exactly the test precision.
   const referenceAccuracy = testFig.precision;
 
@@ -176,16 +176,16 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
     `where the binary accuracy is ${pct(testFig.accuracy)}.`);
 
   const seconds = (performance.now() - t0) / 1000;
-  const vals = history.map((h) => h.val_binary_accuracy!);
+  const vals = state.history.val_binary_accuracy ?? [];
   const { out: _out, verbose: _verbose, ...optionsForSummary } = opts;
   const summary: SiameseSummary = {
     tsnn: VERSION,
     seed: settings.seed,
     options: { ...optionsForSummary, ...settings },
     backend: backendName(),
-    epochs: history.length,
+    epochs: epochSeconds.length,
     seconds,
-    secondsPerEpoch: history.length ? history.reduce((s, h) => s + h.seconds, 0) / history.length : null,
+    secondsPerEpoch: epochSeconds.length ? epochSeconds.reduce((s, h) => s + h, 0) / epochSeconds.length : null,
     finalValAccuracy: vals.length ? vals[vals.length - 1] : null,
     bestValAccuracy: vals.length ? Math.max(...vals) : null,
     train: trainFig,

@@ -1,5 +1,5 @@
 /** The loss and binary-accuracy curves, train and validation per epoch, as SVG (Keras's plot(history), live). */
-import type { EpochLogs } from '@tsnn/layers';
+import type { EpochLogs } from '../src/progress.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 760, H = 260, PANEL = 360, PAD = { left: 46, right: 10, top: 22, bottom: 30 };

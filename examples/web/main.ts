@@ -6,7 +6,7 @@
  * browser that refuses shared memory would). `document.body.dataset.state` says where the page is (loading,
  * ready, training, paused, done, loaded, failed) for people and for the browser test.
  */
-import type { EpochLogs } from '@tsnn/layers';
+import type { EpochLogs } from '../src/progress.js';
 import { mnistDigit } from '../src/digit.js';
 import type { IdxDataset } from '../src/idx-parse.js';
 import { drawCurves } from './chart.js';

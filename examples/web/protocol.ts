@@ -1,5 +1,5 @@
 /** The messages between the page (main.ts) and the training worker (worker.ts). */
-import type { EpochLogs } from '@tsnn/layers';
+import type { EpochLogs } from '../src/progress.js';
 import type { IdxDataset } from '../src/idx-parse.js';
 
 export interface RunSettings {

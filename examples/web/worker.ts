@@ -8,7 +8,8 @@
  */
 import { Rng, VERSION, backendName, instantiateWasm, kernels, loadWasmRuntime, registerBackend, useBackend } from '@tsnn/tensor';
 import {
-  DISTANCE, LOSSES, PROBABILITY, contrastiveDistanceLoss, decodeModel, encodeModel, evaluate, fitAsync, initialFitState, pairArrays, predict,
+  BinaryAccuracy, DISTANCE, LOSSES, PROBABILITY, Precision, Recall, contrastiveDistanceLoss, decodeModel, encodeModel, evaluate, fitAsync,
+  initialFitState, pairArrays, predict,
   type FitState, type PairData, type Siamese,
 } from '@tsnn/layers';
 import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.web';
@@ -76,16 +77,17 @@ function pairsFor(seed: number, limit: number | null) {
 
 function figures(model: Siamese, testData: PairData, seed: number): TestFigures {
   const isDistance = scoreKind(model.config()) === 'distance';
-  const { loss, counts } = evaluate(model, testData, {
-    batchSize: 1024, loss: isDistance ? contrastiveDistanceLoss : LOSSES.contrastive, rng: new Rng(seed), decision: isDistance ? DISTANCE : PROBABILITY,
+  const decision = isDistance ? DISTANCE : PROBABILITY;
+  const r = evaluate(model, testData, {
+    batchSize: 1024, loss: isDistance ? contrastiveDistanceLoss : LOSSES.contrastive, metrics: [new BinaryAccuracy(decision), new Precision(decision), new Recall(decision)],
   });
-  return { loss, accuracy: counts.accuracy, precision: counts.precision, recall: counts.recall };
+  return { loss: r.loss, accuracy: r.binary_accuracy, precision: r.precision, recall: r.recall };
 }
 
 /** The first 12 test pairs the model gets right and the first 12 it gets wrong, with their scores. */
 function postGrid(r: Run): void {
   const kind = scoreKind(r.model.config());
-  const { p } = predict(r.model, r.testData, { batchSize: 1024, rng: new Rng(r.settings.seed) });
+  const p = predict(r.model, r.testData, { batchSize: 1024 }).data;
   const right: GridPair[] = [], wrong: GridPair[] = [];
   let correct = 0;
   for (let i = 0; i < p.length; i++) {
@@ -132,24 +134,27 @@ async function trainRun(r: Run): Promise<void> {
       epochs: r.settings.epochs,
       batchSize: BATCH,
       loss: LOSSES.contrastive,
-      decision: PROBABILITY,
+      metrics: [new BinaryAccuracy(PROBABILITY)],
       optimizer: r.optimizer,
       rng: r.rng,
-      validation: r.testData,
+      validationData: r.testData,
       state: r.state,
       yieldMs: 100, // messages (pause, a drawn pair to score) are handled between steps at this interval
       shouldStop: () => r.pauseRequested,
-      onBatchEnd: (step, total, logs) => {
-        const t = performance.now();
-        if (step < total && t - lastPost < 100) return;
-        lastPost = t;
-        const elapsed = r.state.seconds;
-        post({ type: 'batch', epoch: r.state.epoch + 1, step, steps: total, loss: logs.loss, accuracy: logs.binary_accuracy, etaSeconds: (elapsed / step) * (total - step) });
-      },
-      onEpochEnd: (logs) => {
-        post({ type: 'epoch', logs, line: epochLine(logs, r.settings.epochs, steps) });
-        postGrid(r);
-      },
+      callbacks: [{
+        onBatchEnd: (batch, logs) => {
+          const step = batch + 1, t = performance.now();
+          if (step < steps && t - lastPost < 100) return;
+          lastPost = t;
+          const elapsed = r.state.seconds;
+          post({ type: 'batch', epoch: r.state.epoch + 1, step, steps, loss: logs.loss, accuracy: logs.binary_accuracy, etaSeconds: (elapsed / step) * (steps - step) });
+        },
+        onEpochEnd: (epoch, logs) => {
+          const epochLogs = { ...logs, epoch: epoch + 1, seconds: r.state.epochSeconds[epoch] };
+          post({ type: 'epoch', logs: epochLogs, line: epochLine(epochLogs, r.settings.epochs, steps) });
+          postGrid(r);
+        },
+      }],
     });
     r.running = false;
     if (result.stopped) post({ type: 'paused', epoch: r.state.epoch, step: r.state.step, steps });
@@ -162,7 +167,7 @@ async function trainRun(r: Run): Promise<void> {
 
 function score(id: number, a: Float32Array, b: Float32Array): void {
   if (!run) throw new Error('no model yet: train one or load a .tsnn file');
-  const { p } = predict(run.model, pairArrays(a, b, new Float32Array(1), a.length), { rng: new Rng(0) });
+  const p = predict(run.model, pairArrays(a, b, new Float32Array(1), a.length)).data;
   post({ type: 'score', id, p: p[0], kind: scoreKind(run.model.config()) });
 }
 

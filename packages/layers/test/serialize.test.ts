@@ -25,7 +25,7 @@ describe('model files', () => {
     loadWeights(copy, decoded);
     const xa = randomTensor([7, 5], new Rng(2)), xb = randomTensor([7, 5], new Rng(3));
     const ctx = { training: false, rng: new Rng(0) };
-    expect([...copy.forward(xa, xb, ctx).y.data]).toEqual([...m.forward(xa, xb, ctx).y.data]);
+    expect([...copy.forward([xa, xb], ctx).y.data]).toEqual([...m.forward([xa, xb], ctx).y.data]);
     expect(decoded.manifest.meta).toEqual({ note: 'test' });
     expect(decoded.manifest.tensors.map((t) => t.name)).toEqual(m.parameters().map((p) => p.name));
   });

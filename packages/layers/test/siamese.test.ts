@@ -44,10 +44,10 @@ function setup(seed: number, batch: number, inF: number, hidden: number): Setup 
   const xa = randomTensor([batch, inF], rng), xb = randomTensor([batch, inF], rng);
   const y = new Float32Array(batch).map(() => rng.int(2));
   const ctx = () => ({ training: true, rng: new Rng(seed + 1) });
-  const loss = () => contrastiveLoss(y, model.forward(xa, xb, ctx()).y).loss;
+  const loss = () => contrastiveLoss(y, model.forward([xa, xb], ctx()).y).loss;
   const backprop = () => {
     model.zeroGrad();
-    const call = model.forward(xa, xb, ctx());
+    const call = model.forward([xa, xb], ctx());
     call.backward(contrastiveLoss(y, call.y).dyPred);
   };
   const c = ctx();
@@ -111,11 +111,11 @@ describe.each(availableBackends())('Siamese network, end to end [%s backend]', (
       const d = model.merge.forward(a.y, b.y, ctx).y;
       fc.pre(Math.min(a.margin, b.margin) > 0.05 && d.data.every((v) => v > 0.05 && Math.abs(v - 1) > 0.05));
       model.zeroGrad();
-      const call = model.forward(xa, xb, ctx);
+      const call = model.forward([xa, xb], ctx);
       call.backward(contrastiveDistanceLoss(y, call.y).dyPred);
       // The distances come from differences of embeddings of size ~1, so the rounding noise in L scales with
       // those (lossScale 1), not with L itself, which is small when the pairs are near their targets.
-      const report = checkGradients(() => contrastiveDistanceLoss(y, model.forward(xa, xb, ctx).y).loss, targets(model), { lossScale: 1 });
+      const report = checkGradients(() => contrastiveDistanceLoss(y, model.forward([xa, xb], ctx).y).loss, targets(model), { lossScale: 1 });
       expect(report.ok, report.message).toBe(true);
     }), { numRuns: 30 });
   });

@@ -16,7 +16,6 @@ export interface AdamOptions {
 
 export class Adam extends Optimizer {
   readonly kind = 'adam';
-  readonly learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

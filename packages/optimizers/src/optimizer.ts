@@ -5,12 +5,15 @@ import { TsnnError, type NamedParam } from '@tsnn/tensor';
 export interface OptimizerState {
   kind: string;
   iterations: number;
+  /** The learning rate at the time (callbacks may have changed it); absent in states from before it could change. */
+  learningRate?: number;
   slots: Record<string, Record<string, Float32Array>>;
 }
 
 export abstract class Optimizer {
   readonly params: readonly NamedParam[];
   iterations = 0;
+  private lr = NaN;
 
   constructor(params: NamedParam[]) {
     const names = new Set<string>();
@@ -19,6 +22,16 @@ export abstract class Optimizer {
       names.add(name);
     }
     this.params = params;
+  }
+
+  /** The learning rate of the next step; settable (LearningRateScheduler, ReduceLROnPlateau), must be > 0. */
+  get learningRate(): number {
+    return this.lr;
+  }
+
+  set learningRate(v: number) {
+    checkHyper(this.constructor.name, 'learningRate', v, typeof v === 'number' && v > 0, '> 0');
+    this.lr = v;
   }
 
   /** Update every parameter from its gradient. Never clears gradients. */
@@ -35,7 +48,7 @@ export abstract class Optimizer {
     const arrays = Object.entries(this.slotArrays());
     const slots: OptimizerState['slots'] = {};
     this.params.forEach((p, i) => (slots[p.name] = Object.fromEntries(arrays.map(([slot, a]) => [slot, a[i].slice()]))));
-    return { kind: this.kind, iterations: this.iterations, slots };
+    return { kind: this.kind, iterations: this.iterations, learningRate: this.learningRate, slots };
   }
 
   /** Restore a state from getState (checked: kind, every parameter, every slot's length). */
@@ -54,6 +67,7 @@ export abstract class Optimizer {
         dst.set(v);
       }
     });
+    if (state.learningRate !== undefined) this.learningRate = state.learningRate;
     this.iterations = state.iterations;
   }
 }

@@ -14,7 +14,6 @@ export interface RMSpropOptions {
 
 export class RMSprop extends Optimizer {
   readonly kind = 'rmsprop';
-  readonly learningRate: number;
   readonly rho: number;
   readonly epsilon: number;
   /** v per parameter, same length as its value. */

@@ -12,7 +12,6 @@ export interface SGDOptions {
 
 export class SGD extends Optimizer {
   readonly kind = 'sgd';
-  readonly learningRate: number;
   readonly momentum: number;
   /** u per parameter (the velocity). */
   private readonly u: Float32Array[];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Param, useBackend, type NamedParam } from '@tsnn/tensor';
+import { Param, TsnnError, useBackend, type NamedParam } from '@tsnn/tensor';
 import { Adam, RMSprop, SGD } from '@tsnn/optimizers';
 
 function scalar(name: string, value: number): NamedParam {
@@ -150,5 +150,24 @@ describe('Adam', () => {
     expect(() => new Adam([p], { beta1: 1 })).toThrow('Adam: beta1 must be in [0, 1), got 1');
     expect(() => new Adam([p], { beta2: -0.1 })).toThrow('Adam: beta2 must be in [0, 1), got -0.1');
     expect(() => new Adam([p], { epsilon: -1 })).toThrow('Adam: epsilon must be ≥ 0, got -1');
+  });
+});
+
+describe('learning rate', () => {
+  it('is settable, validated, and part of the saved state', () => {
+    const p = new Param([1], new Float32Array([10]));
+    const opt = new RMSprop([{ name: 'w', param: p }], { learningRate: 0.1 });
+    expect(opt.learningRate).toBe(0.1);
+    opt.learningRate = 0.05;
+    expect(opt.getState().learningRate).toBe(0.05);
+    expect(() => (opt.learningRate = -1)).toThrow('RMSprop: learningRate must be > 0, got -1');
+    expect(() => (opt.learningRate = NaN)).toThrow(TsnnError);
+    const other = new RMSprop([{ name: 'w', param: new Param([1]) }]);
+    other.setState(opt.getState());
+    expect(other.learningRate).toBe(0.05);
+    // The step uses it: θ moves by lr·g/sqrt(v + ε) with the new rate.
+    p.grad[0] = 10;
+    opt.step();
+    expect(p.value[0]).toBeCloseTo(10 - 0.05 * 10 / Math.sqrt(0.1 * 100 + 1e-7), 5);
   });
 });

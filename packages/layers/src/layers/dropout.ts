@@ -21,6 +21,7 @@ export class Dropout implements Layer {
 
   forward(x: Tensor, ctx: Context): Call {
     if (!ctx.training || this.rate === 0) return { y: x, backward: (dy) => dy };
+    if (!ctx.rng) throw new TsnnError(`Dropout(${this.rate}) in training mode needs a generator: pass ctx.rng`);
     const n = x.size;
     const mask = outTensor(ctx.workspace, x.shape); // m: same shape as x
     const m = mask.data;

@@ -11,8 +11,8 @@ import type { NamedParam, Rng, Tensor, Workspace } from '@tsnn/tensor';
 export interface Context {
   /** true: dropout drops; false: inference, dropout is the identity. */
   training: boolean;
-  /** The run's one seeded generator (dropout masks). */
-  rng: Rng;
+  /** The run's one seeded generator (dropout masks); inference draws nothing, so it may be left out there. */
+  rng?: Rng;
   /** Reused output buffers (see Workspace); without it, layers allocate. */
   workspace?: Workspace;
 }

@@ -1,5 +1,10 @@
-/** Rebuild a model from the configuration stored in a model file (weights are loaded separately). */
-import type { Rng } from '@tsnn/tensor';
+/**
+ * Rebuild from the configuration stored in a model file (weights are loaded separately). One convention:
+ * a model's config says its input width, so modelFromConfig (and siameseFromConfig) return the model
+ * built, with fresh weights from `rng`; a layer's config does not, so layerFromConfig returns the layer
+ * unbuilt, as its constructor would.
+ */
+import { Rng as RngClass, TsnnError, type Rng } from '@tsnn/tensor';
 import { ACTIVATIONS, type Activation } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
@@ -40,8 +45,27 @@ export function mergeFromConfig(c: LayerConfig): MergeLayer {
   return bad(c, `unknown merge kind '${String(c.kind)}'`);
 }
 
+function checkRng(op: string, rng: unknown): void {
+  if (!(rng instanceof RngClass)) throw new TsnnError(`${op}: expected a generator (new Rng(seed)) as the second argument, to build the model's weights; got ${rng === undefined ? 'none' : typeof rng}`);
+}
+
+/** A built model (Sequential or Siamese) with fresh weights, shaped as the config says. */
+export function modelFromConfig(c: LayerConfig, rng: Rng): Sequential | Siamese {
+  if (!c || typeof c !== 'object') throw new TsnnError(`modelFromConfig: expected a model config object, got ${String(c)}`);
+  if (c.kind === 'siamese') return siameseFromConfig(c, rng);
+  checkRng('modelFromConfig', rng);
+  if (c.kind !== 'sequential') bad(c, `expected a sequential or siamese model, got '${String(c.kind)}'`);
+  const inFeatures = c.inFeatures;
+  if (!Number.isInteger(inFeatures) || (inFeatures as number) < 1) bad(c, 'inFeatures is missing');
+  const model = layerFromConfig(c) as Sequential;
+  model.build(inFeatures as number, rng);
+  return model;
+}
+
 /** A built Siamese model with fresh weights, shaped as the config says. */
 export function siameseFromConfig(c: LayerConfig, rng: Rng): Siamese {
+  if (!c || typeof c !== 'object') throw new TsnnError(`siameseFromConfig: expected a model config object, got ${String(c)}`);
+  checkRng('siameseFromConfig', rng);
   if (c.kind !== 'siamese') bad(c, `expected a siamese model, got '${String(c.kind)}'`);
   const base = layerFromConfig(c.base as LayerConfig);
   const head = layerFromConfig(c.head as LayerConfig);

@@ -5,10 +5,13 @@
  */
 import { TsnnError, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
 import type { Call, Context, Layer, LayerConfig } from '../layers/layer.js';
+import type { Model } from './model.js';
 import { uniqueParameters } from './params.js';
 
-export class Sequential implements Layer {
+/** A layer made of layers, and a one-input model: fit, evaluate and predict train and run it on its own. */
+export class Sequential implements Layer, Model<Tensor> {
   readonly kind = 'sequential';
+  readonly inputs = 1;
   readonly layers: readonly Layer[];
   /** Path names of the layers, in order. */
   readonly names: readonly string[];
@@ -16,6 +19,12 @@ export class Sequential implements Layer {
   outFeatures: number | null = null;
 
   constructor(layers: Layer[]) {
+    if (!Array.isArray(layers)) throw new TsnnError(`Sequential: expected an array of layers, got ${typeof layers}`);
+    layers.forEach((l, i) => {
+      if (!l || typeof (l as Partial<Layer>).forward !== 'function' || typeof (l as Partial<Layer>).build !== 'function') {
+        throw new TsnnError(`Sequential: layer ${i} is not a layer (expected an object with build, forward, parameters and config)`);
+      }
+    });
     this.layers = layers;
     const counts = new Map<string, number>();
     this.names = layers.map((l) => {

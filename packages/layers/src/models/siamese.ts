@@ -9,9 +9,10 @@
  * both backward passes add into the base's one set of gradients, so the shared weights get the sum of
  * the two branches' gradients — exactly what two untied copies would get, added together.
  */
-import { TsnnError, Workspace, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
+import { TsnnError, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
 import type { Context, LayerConfig, MergeLayer } from '../layers/layer.js';
-import type { Sequential } from './sequential.js';
+import type { Model } from './model.js';
+import { Sequential } from './sequential.js';
 import { uniqueParameters, zeroGrads } from './params.js';
 
 export interface SiameseCall {
@@ -21,13 +22,21 @@ export interface SiameseCall {
   backward(dy: Tensor): void;
 }
 
-export class Siamese {
+/** A two-input model: forward([xa, xb], ctx). */
+export class Siamese implements Model<readonly [Tensor, Tensor]> {
+  readonly kind = 'siamese';
+  readonly inputs = 2;
   readonly base: Sequential;
   readonly merge: MergeLayer;
   readonly head: Sequential;
-  private inferenceWs = new Workspace();
 
   constructor({ base, merge, head }: { base: Sequential; merge: MergeLayer; head: Sequential }) {
+    if (!(base instanceof Sequential) || !(head instanceof Sequential)) {
+      throw new TsnnError('Siamese: expected { base: Sequential, merge: a merge layer, head: Sequential }');
+    }
+    if (!merge || typeof merge.forward !== 'function' || typeof merge.outFeatures !== 'function') {
+      throw new TsnnError('Siamese: merge must be a merge layer (Subtract, EuclideanDistance, or an object with outFeatures, forward and config)');
+    }
     this.base = base;
     this.merge = merge;
     this.head = head;
@@ -39,12 +48,12 @@ export class Siamese {
     return this.head.build(this.merge.outFeatures(embed), rng);
   }
 
-  get inFeatures(): number {
-    if (this.base.inFeatures === null) throw new TsnnError('Siamese: model is not built yet (call build(inFeatures, rng))');
+  /** Features per input (both inputs have this many); null before build. */
+  get inFeatures(): number | null {
     return this.base.inFeatures;
   }
 
-  forward(xa: Tensor, xb: Tensor, ctx: Context): SiameseCall {
+  forward([xa, xb]: readonly [Tensor, Tensor], ctx: Context): SiameseCall {
     const a = this.base.forward(xa, ctx); // a.y: [batch, embed]
     const b = this.base.forward(xb, ctx); // b.y: [batch, embed]
     const m = this.merge.forward(a.y, b.y, ctx);
@@ -59,17 +68,17 @@ export class Siamese {
     return { y: h.y, backward };
   }
 
-  /** The embedding of x under the shared base, in inference mode: [batch, embed]. */
-  embed(x: Tensor, rng: Rng): Tensor {
-    return this.base.forward(x, { training: false, rng }).y;
+  /** The embedding of x under the shared base, in inference mode (no generator needed): [batch, embed]. */
+  embed(x: Tensor): Tensor {
+    return this.base.forward(x, { training: false }).y;
   }
 
   /**
    * The model's output for two batches of embeddings (merge → head, inference mode): [batch, out].
    * With embed(), this compares many inputs without recomputing the shared base for each pair.
    */
-  compare(ea: Tensor, eb: Tensor, rng: Rng): Tensor {
-    const ctx = { training: false, rng };
+  compare(ea: Tensor, eb: Tensor): Tensor {
+    const ctx = { training: false };
     return this.head.forward(this.merge.forward(ea, eb, ctx).y, ctx).y;
   }
 
@@ -83,11 +92,6 @@ export class Siamese {
   }
 
   config(): LayerConfig {
-    return { kind: 'siamese', base: this.base.config(), merge: this.merge.config(), head: this.head.config() };
-  }
-
-  /** A workspace for inference calls (predict/evaluate), reused across calls. */
-  get predictWorkspace(): Workspace {
-    return this.inferenceWs;
+    return { kind: this.kind, base: this.base.config(), merge: this.merge.config(), head: this.head.config() };
   }
 }

@@ -4,7 +4,7 @@
  * inference-mode forward pass of a single zero row, so every layer kind is covered without each one
  * having to report its width.
  */
-import { Rng, Tensor, TsnnError, type NamedParam } from '@tsnn/tensor';
+import { Tensor, TsnnError, type NamedParam } from '@tsnn/tensor';
 import type { Layer, LayerConfig } from '../layers/layer.js';
 import { Sequential } from './sequential.js';
 import { Siamese } from './siamese.js';
@@ -27,7 +27,7 @@ function describe({ kind, ...rest }: LayerConfig): string {
 
 /** The rows of a Sequential's layers, fed x: [1, features]; returns the output. */
 function sequentialRows(seq: Sequential, prefix: string, x: Tensor, rows: Row[]): Tensor {
-  const ctx = { training: false, rng: new Rng(0) }; // inference: no draws
+  const ctx = { training: false }; // inference: no draws
   seq.layers.forEach((layer: Layer, i) => {
     x = layer.forward(x, ctx).y;
     rows.push({ path: `${prefix}${seq.names[i]}`, what: describe(layer.config()), out: `[batch, ${x.shape[1]}]`, params: count(layer.parameters()) });
@@ -40,9 +40,10 @@ export function summary(model: Siamese | Sequential): string {
   let total: number;
   let note = '';
   if (model instanceof Siamese) {
-    const inFeatures = model.inFeatures; // throws if not built
+    const inFeatures = model.inFeatures;
+    if (inFeatures === null) throw new TsnnError('summary: model is not built yet (call build(inFeatures, rng))');
     const e = sequentialRows(model.base, 'base.', new Tensor([1, inFeatures]), rows);
-    const ctx = { training: false, rng: new Rng(0) };
+    const ctx = { training: false };
     const m = model.merge.forward(e, e, ctx).y;
     rows.push({ path: 'merge', what: describe(model.merge.config()), out: `[batch, ${m.shape[1]}]`, params: 0 });
     sequentialRows(model.head, 'head.', m, rows);

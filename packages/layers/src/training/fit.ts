@@ -1,264 +1,277 @@
 /**
- * fit / evaluate / predict for a Siamese model, shaped like Keras's: per-epoch history with loss,
- * binary_accuracy, val_loss and val_binary_accuracy, callbacks per batch and per epoch.
+ * fit for any model and data, shaped like Keras's: epochs of shuffled batches (every sample once per
+ * epoch, ceil(n / batchSize) steps, the last one partial), the loss and metrics per epoch, validation in
+ * inference mode after each epoch, callbacks, a Keras-keyed history. Same seed ⇒ bit-identical run; after
+ * the first step a step allocates no new buffers (a Workspace). A run can stop after any step (shouldStop)
+ * and continue from its FitState exactly as if it had not stopped.
  */
-import { Tensor, TsnnError, Workspace, type Rng } from '@tsnn/tensor';
+import { Rng, TsnnError, Workspace } from '@tsnn/tensor';
 import { zeroGrads } from '../models/params.js';
+import type { Model } from '../models/model.js';
 import { nextTask, nowMs } from '../platform.js';
-import type { PairData } from './data.js';
 import type { LossFn } from '../losses/loss.js';
-import { BinaryCounts, PROBABILITY, type Decision } from '../losses/metrics.js';
-import type { Siamese } from '../models/siamese.js';
-
-/** Anything with a step() over the model's parameters (an optimizer from @tsnn/optimizers). */
-export interface Stepper {
-  step(): void;
-}
-
-export interface EpochLogs {
-  epoch: number;
-  loss: number;
-  binary_accuracy: number;
-  val_loss?: number;
-  val_binary_accuracy?: number;
-  seconds: number;
-}
-
-export interface BatchLogs {
-  /** Running means over the epoch so far. */
-  loss: number;
-  binary_accuracy: number;
-}
+import { toMetrics, type Metric, type MetricName } from '../losses/metric.js';
+import { Batches, checkPositiveInt, identityOrder, modelAndData } from './batches.js';
+import type { Awaitable, Callback, Logs, Stepper, TrainingRun } from './callback.js';
+import { subset, type Data, type DataInput } from './data.js';
+import { evaluateWith } from './evaluate.js';
+import { initialFitState, type FitState, type History } from './state.js';
 
 export interface FitOptions {
   epochs: number;
-  batchSize: number;
+  /** Default 32, as Keras. */
+  batchSize?: number;
   loss: LossFn;
   optimizer: Stepper;
+  /** The run's one generator: shuffling and dropout. */
   rng: Rng;
-  validation?: PairData;
-  /** Shuffle the training pairs each epoch (Keras's default). */
+  /** Keras names ('accuracy', 'binary_accuracy', 'precision', 'recall', 'mae') or Metric objects. */
+  metrics?: (MetricName | Metric)[];
+  /** Evaluated after every epoch, in inference mode: the `val_…` keys. */
+  validationData?: DataInput;
+  /** Or: hold out this last fraction of the data (taken before any shuffling), as Keras's validation_split. */
+  validationSplit?: number;
+  /** Default: batchSize. */
+  validationBatchSize?: number;
+  /** Shuffle the training samples each epoch (Keras's default). */
   shuffle?: boolean;
+  callbacks?: Callback[];
   /**
    * Where training stands. Pass the state of an interrupted run (with the model's weights, the optimizer's
-   * and the generator's state restored) to continue it exactly; fit keeps it up to date as it goes, so a
-   * callback can save it. Default: a fresh start.
+   * and the generator's state restored) to continue it exactly; fit keeps it up to date. Default: a fresh start.
    */
   state?: FitState;
-  /** How an output becomes "same" for the accuracy (default: a probability > 0.5). */
-  decision?: Decision;
   /** Checked after every step; when it returns true, fit returns after that step (state says where). */
   shouldStop?: () => boolean;
-  onBatchEnd?: (step: number, steps: number, logs: BatchLogs) => void;
-  onEpochEnd?: (logs: EpochLogs) => void;
-}
-
-/** Everything fit needs, besides weights, optimizer and generator, to continue a run bit-identically. */
-export interface FitState {
-  /** Epochs completed. */
-  epoch: number;
-  /** Steps completed in the current epoch (0 at an epoch boundary). */
-  step: number;
-  /** The current epoch's order of the training pairs (null before the first epoch). */
-  order: Uint32Array | null;
-  /** Sums over the current epoch's completed steps. */
-  lossSum: number;
-  counts: { tp: number; fp: number; tn: number; fn: number };
-  /** Seconds spent in the current epoch so far. */
-  seconds: number;
-  history: EpochLogs[];
-}
-
-export function initialFitState(): FitState {
-  return { epoch: 0, step: 0, order: null, lossSum: 0, counts: { tp: 0, fp: 0, tn: 0, fn: 0 }, seconds: 0, history: [] };
+  /** Called at the end of every epoch, after the callbacks, with the state at that clean resume point. */
+  checkpoint?: (state: FitState) => Awaitable;
 }
 
 export interface FitResult {
-  history: EpochLogs[];
-  /** True when shouldStop ended training early. */
+  /** Keras's History.history: `loss`, the metrics, `val_…`, and keys callbacks add. */
+  history: History;
+  /** True when shouldStop interrupted training (continue it from `state`). */
   stopped: boolean;
   state: FitState;
 }
 
-export interface EvalResult {
-  loss: number;
-  counts: BinaryCounts;
-}
+const OPTIONS = ['epochs', 'batchSize', 'loss', 'optimizer', 'rng', 'metrics', 'validationData', 'validationSplit', 'validationBatchSize',
+  'shuffle', 'callbacks', 'state', 'shouldStop', 'checkpoint', 'yieldMs'];
 
-function checkPositiveInt(op: string, name: string, v: number, min = 1): void {
-  if (!Number.isInteger(v) || v < min) throw new TsnnError(`${op}: ${name} must be an integer ≥ ${min}, got ${v}`);
-}
-
-/**
- * Reads batches into reused buffers (xa, xb: [n, features], y: [n]) at the start of each step, and
- * rejects non-finite inputs unless the data is finite by construction.
- */
-class Batches {
-  constructor(private op: string, private ws: Workspace, private data: PairData) {}
-
-  read(order: ArrayLike<number>, start: number, n: number): { xa: Tensor; xb: Tensor; y: Float32Array } {
-    const { ws, data, op } = this;
-    ws.reset();
-    const xa = ws.tensor([n, data.features]);
-    const xb = ws.tensor([n, data.features]);
-    const y = ws.tensor([n]).data;
-    data.gather(order, start, n, xa.data, xb.data, y);
-    if (!data.alwaysFinite) {
-      checkFinite(op, xa.data, n, data.features, order, start, 'a');
-      checkFinite(op, xb.data, n, data.features, order, start, 'b');
-    }
-    return { xa, xb, y };
-  }
-}
-
-/** Throws, naming the pair and feature, if a gathered batch holds NaN or ±Infinity. */
-function checkFinite(op: string, x: Float32Array, n: number, features: number, order: ArrayLike<number>, start: number, side: string): void {
-  let sum = 0;
-  for (let i = 0; i < n * features; i++) sum += x[i] * 0; // 0·v is NaN exactly when v is not finite
-  if (sum === 0) return;
-  for (let i = 0; i < n * features; i++) {
-    if (!Number.isFinite(x[i])) {
-      const r = Math.floor(i / features);
-      throw new TsnnError(`${op}: input ${side} of pair ${order[start + r]} has ${x[i]} at feature ${i % features}`);
-    }
-  }
-}
-
-/** Train a Siamese model on pair data, Keras-style: epochs of shuffled batches, validation after each epoch. */
-export function fit(model: Siamese, data: PairData, opts: FitOptions): FitResult {
+/** Train a model on data, Keras-style. */
+export function fit(model: Model, data: DataInput, opts: FitOptions): FitResult {
   const steps = fitSteps(model, data, opts);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
+    if (r.value) {
+      r.value.catch(() => {}); // reported below, not as an unhandled rejection
+      throw new TsnnError('fit: a callback returned a Promise; use fitAsync to wait for it');
+    }
   }
 }
 
 /**
  * fit, but it hands control back to the event loop every `yieldMs` milliseconds (between two steps), so
- * timers, I/O and signal handlers (a Ctrl-C that sets shouldStop) run during training.
+ * timers, I/O and signal handlers (a Ctrl-C that sets shouldStop) run during training; it waits for the
+ * Promises callbacks return.
  */
-export async function fitAsync(model: Siamese, data: PairData, opts: FitOptions & { yieldMs?: number }): Promise<FitResult> {
+export async function fitAsync(model: Model, data: DataInput, opts: FitOptions & { yieldMs?: number }): Promise<FitResult> {
   const steps = fitSteps(model, data, opts);
   const yieldMs = opts.yieldMs ?? 50;
   let last = nowMs();
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    if (nowMs() - last >= yieldMs) {
+    if (r.value) {
+      await r.value;
+      last = nowMs();
+    } else if (nowMs() - last >= yieldMs) {
       await nextTask();
       last = nowMs();
     }
   }
 }
 
+type Steps = Generator<Promise<void> | undefined, FitResult, void>;
+
+/** Yields a hook's Promise (for fitAsync to wait on), or nothing. */
+function* settle(r: Awaitable | unknown): Generator<Promise<void> | undefined, void, void> {
+  if (r && typeof (r as Promise<void>).then === 'function') yield Promise.resolve(r as Promise<void>);
+}
+
 /** The training loop, one step per `next()`. */
-function* fitSteps(model: Siamese, data: PairData, opts: FitOptions): Generator<void, FitResult, void> {
-  const { epochs, batchSize, loss, optimizer, rng, validation, shuffle = true, decision = PROBABILITY } = opts;
+function* fitSteps(modelIn: Model, dataIn: DataInput, opts: FitOptions): Steps {
+  if (!opts || typeof opts !== 'object') throw new TsnnError('fit: expected options { epochs, loss, optimizer, rng, … } as the third argument');
+  for (const k of Object.keys(opts)) if (!OPTIONS.includes(k)) throw new TsnnError(`fit: unknown option '${k}' (expected ${OPTIONS.join(', ')})`);
+  const { epochs, batchSize = 32, loss, optimizer, rng, shuffle = true } = opts;
   checkPositiveInt('fit', 'epochs', epochs);
   checkPositiveInt('fit', 'batchSize', batchSize);
-  if (data.features !== model.inFeatures) {
-    throw new TsnnError(`fit: data has ${data.features} features per input, the model expects ${model.inFeatures}`);
-  }
+  if (typeof loss !== 'function') throw new TsnnError('fit: options.loss must be a loss function (e.g. contrastiveLoss)');
+  if (!optimizer || typeof optimizer.step !== 'function') throw new TsnnError('fit: options.optimizer must have a step() method (an optimizer from @tsnn/optimizers)');
+  if (!(rng instanceof Rng)) throw new TsnnError('fit: options.rng must be a generator (new Rng(seed)): training draws the shuffles and dropout masks from it');
+  const { model, data: all } = modelAndData('fit', modelIn, dataIn);
+  if (all.targetWidth === 0) throw new TsnnError('fit: the data has no labels (y)');
+  const { data, validation } = splitValidation(model, all, opts);
+  const valBatch = opts.validationBatchSize ?? batchSize;
+  checkPositiveInt('fit', 'validationBatchSize', valBatch);
+  const metrics = toMetrics('fit', opts.metrics);
+  const callbacks = checkCallbacks(opts.callbacks);
   const state = opts.state ?? initialFitState();
   if (state.order && state.order.length !== data.size) {
-    throw new TsnnError(`fit: the saved state orders ${state.order.length} pairs, the data has ${data.size}`);
+    throw new TsnnError(`fit: the saved state orders ${state.order.length} samples, the data has ${data.size}`);
   }
   const params = model.parameters();
   const ws = new Workspace();
   const batches = new Batches('fit', ws, data);
   const steps = Math.ceil(data.size / batchSize);
-  let stopped = false;
+  const run: TrainingRun = { model, optimizer, metrics, epochs, steps, state, stopTraining: state.stopTraining };
+  const batchHooks = callbacks.filter((c) => c.onBatchEnd);
 
-  while (state.epoch < epochs && !stopped) {
+  for (const cb of callbacks) cb.setRun?.(run);
+  for (const cb of callbacks) yield* settle(cb.onTrainBegin?.({}));
+  restoreCallbacks(callbacks, state);
+  let interrupted = false;
+  let lastLogs: Logs = {};
+
+  while (state.epoch < epochs && !run.stopTraining) {
     const t0 = nowMs() - state.seconds * 1000;
+    for (const m of metrics) m.reset();
     if (state.step === 0) {
-      state.order ??= new Uint32Array(data.size).map((_, i) => i);
+      state.order ??= identityOrder(data.size);
       if (shuffle) rng.shuffle(state.order);
+      state.lossSum = 0;
+      state.seen = 0;
+      for (const cb of callbacks) yield* settle(cb.onEpochBegin?.(state.epoch, {}));
+    } else {
+      for (const m of metrics) {
+        const saved = state.metrics[m.name];
+        if (!saved) throw new TsnnError(`fit: the saved state has no running counts for the metric '${m.name}'`);
+        m.setState(saved);
+      }
     }
     const order = state.order!;
-    const counts = Object.assign(new BinaryCounts(decision), state.counts);
-    state.counts = counts; // counted into in place (its toJSON keeps a checkpoint's copy plain)
     const ctx = { training: true, rng, workspace: ws };
     const lossOpts = { ws };
     while (state.step < steps) {
       const s = state.step;
       const start = s * batchSize;
       const n = Math.min(batchSize, data.size - start);
-      const { xa, xb, y } = batches.read(order, start, n);
+      const { x, y } = batches.read(order, start, n);
       zeroGrads(params);
-      const call = model.forward(xa, xb, ctx);
+      const call = model.forward(x, ctx);
       const { loss: l, dyPred } = loss(y, call.y, lossOpts);
       if (!Number.isFinite(l)) {
         throw new TsnnError(`fit: loss is ${l} at epoch ${state.epoch + 1}, step ${s + 1}/${steps}; ` +
           'likely causes: a learning rate too high, or inputs not scaled to a small range (e.g. pixels not divided by 255)');
       }
-      call.backward(dyPred);
+      call.backward(dyPred, false);
       optimizer.step();
-      counts.add(call.y.data, y, n);
+      for (const m of metrics) m.update(y, call.y);
       state.lossSum += l * n;
+      state.seen += n;
       state.step = s + 1;
       state.seconds = (nowMs() - t0) / 1000;
-      opts.onBatchEnd?.(s + 1, steps, { loss: state.lossSum / counts.total, binary_accuracy: counts.accuracy });
+      if (batchHooks.length) {
+        const logs = epochLogs(state, metrics);
+        for (const cb of batchHooks) yield* settle(cb.onBatchEnd!(s, logs));
+      }
       if (opts.shouldStop?.()) {
-        stopped = true;
+        interrupted = true;
         break;
       }
+      if (run.stopTraining) break;
       yield;
     }
-    if (stopped && state.step < steps) break;
-    const logs: EpochLogs = { epoch: state.epoch + 1, loss: state.lossSum / data.size, binary_accuracy: counts.accuracy, seconds: 0 };
-    if (validation) {
-      const v = evaluate(model, validation, { batchSize, loss, rng, decision });
-      logs.val_loss = v.loss;
-      logs.val_binary_accuracy = v.counts.accuracy;
+    if (interrupted && state.step < steps) {
+      state.metrics = Object.fromEntries(metrics.map((m) => [m.name, m.getState()]));
+      state.callbacks = callbackStates(callbacks);
+      break;
     }
-    logs.seconds = (nowMs() - t0) / 1000;
-    Object.assign(state, { epoch: state.epoch + 1, step: 0, lossSum: 0, counts: { tp: 0, fp: 0, tn: 0, fn: 0 }, seconds: 0 });
-    state.history.push(logs);
-    opts.onEpochEnd?.(logs);
+    const logs = epochLogs(state, metrics);
+    if (validation) {
+      const v = evaluateWith('fit', model, validation, valBatch, loss, metrics);
+      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+    }
+    // The epoch is done: the state moves on to the next one (the history follows after the callbacks).
+    const epoch = state.epoch;
+    state.epochSeconds.push((nowMs() - t0) / 1000);
+    Object.assign(state, { epoch: epoch + 1, step: 0, lossSum: 0, seen: 0, metrics: {}, seconds: 0 });
+    for (const cb of callbacks) yield* settle(cb.onEpochEnd?.(epoch, logs));
+    record(state.history, logs, epoch); // after the callbacks, as Keras's History (last in its list): with what they added
+    state.stopTraining = run.stopTraining;
+    state.callbacks = callbackStates(callbacks);
+    lastLogs = logs;
+    if (opts.checkpoint) yield* settle(opts.checkpoint(state));
+    if (interrupted) break;
   }
-  return { history: state.history, stopped, state };
-}
-
-export interface PredictOptions {
-  batchSize?: number;
-  rng: Rng;
-}
-
-export interface EvaluateOptions extends PredictOptions {
-  loss: LossFn;
-  decision?: Decision;
-}
-
-/** Model outputs for every pair, in order, in inference mode: [size]. */
-export function predict(model: Siamese, data: PairData, { batchSize = 128, rng }: PredictOptions): { p: Float32Array; y: Float32Array } {
-  checkPositiveInt('predict', 'batchSize', batchSize);
-  const ws = model.predictWorkspace;
-  const batches = new Batches('predict', ws, data);
-  const order = new Uint32Array(data.size).map((_, i) => i);
-  const p = new Float32Array(data.size);
-  const labels = new Float32Array(data.size);
-  const ctx = { training: false, rng, workspace: ws };
-  for (let start = 0; start < data.size; start += batchSize) {
-    const n = Math.min(batchSize, data.size - start);
-    const { xa, xb, y } = batches.read(order, start, n);
-    const out = model.forward(xa, xb, ctx).y;
-    p.set(out.data.subarray(0, n), start);
-    labels.set(y, start);
+  if (!interrupted) {
+    for (const cb of callbacks) yield* settle(cb.onTrainEnd?.(lastLogs));
   }
-  return { p, y: labels };
+  return { history: state.history, stopped: interrupted, state };
 }
 
-/** Mean loss and binary counts over all pairs, in inference mode. */
-export function evaluate(model: Siamese, data: PairData, { batchSize = 128, loss, rng, decision = PROBABILITY }: EvaluateOptions): EvalResult {
-  const { p, y } = predict(model, data, { batchSize, rng });
-  const ws = model.predictWorkspace; // free again: predict has copied its outputs out
-  let lossSum = 0;
-  const lossOpts = { ws };
-  for (let start = 0; start < data.size; start += batchSize) {
-    const n = Math.min(batchSize, data.size - start);
-    ws.reset();
-    lossSum += loss(y.subarray(start, start + n), new Tensor([n, 1], p.subarray(start, start + n)), lossOpts).loss * n;
+/** loss and metrics over the epoch so far. */
+function epochLogs(state: FitState, metrics: Metric[]): Logs {
+  const logs: Logs = { loss: state.lossSum / state.seen };
+  for (const m of metrics) logs[m.name] = m.result();
+  return logs;
+}
+
+/** Appends this epoch's value of every key (a key first seen late is padded with NaN). */
+function record(history: History, logs: Logs, epoch: number): void {
+  for (const [k, v] of Object.entries(logs)) {
+    const values = (history[k] ??= []);
+    while (values.length < epoch) values.push(NaN);
+    if (values.length === epoch) values.push(v);
   }
-  return { loss: lossSum / data.size, counts: new BinaryCounts(decision).add(p, y) };
+}
+
+function splitValidation(model: Model, all: Data, opts: FitOptions): { data: Data; validation: Data | null } {
+  const split = opts.validationSplit;
+  if (split === undefined) {
+    return { data: all, validation: opts.validationData === undefined ? null : modelAndData('fit', model, opts.validationData, 'validationData').data };
+  }
+  if (opts.validationData !== undefined) throw new TsnnError('fit: give validationData or validationSplit, not both');
+  if (!(typeof split === 'number' && split > 0 && split < 1)) throw new TsnnError(`fit: validationSplit must be a fraction in (0, 1), got ${String(split)}`);
+  const at = Math.floor(all.size * (1 - split)); // Keras: the last fraction, before shuffling
+  if (at === 0 || at === all.size) {
+    throw new TsnnError(`fit: validationSplit ${split} of ${all.size} samples leaves ${at === 0 ? 'no training' : 'no validation'} samples`);
+  }
+  return { data: subset(all, 0, at), validation: subset(all, at, all.size) };
+}
+
+const HOOKS = ['setRun', 'onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd', 'getState', 'setState'] as const;
+
+function checkCallbacks(list: unknown): Callback[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new TsnnError('fit: callbacks must be an array of callback objects');
+  list.forEach((cb, i) => {
+    if (!cb || typeof cb !== 'object') throw new TsnnError(`fit: callback ${i} is not an object`);
+    for (const h of HOOKS) {
+      if ((cb as Record<string, unknown>)[h] !== undefined && typeof (cb as Record<string, unknown>)[h] !== 'function') {
+        throw new TsnnError(`fit: callback ${i}'s ${h} is not a function`);
+      }
+    }
+  });
+  return list as Callback[];
+}
+
+function callbackStates(callbacks: Callback[]): FitState['callbacks'] {
+  return callbacks.map((cb) => cb.getState?.() ?? null);
+}
+
+/** A resumed run: each callback gets back the state it had (after its onTrainBegin reset it). */
+function restoreCallbacks(callbacks: Callback[], state: FitState): void {
+  const saved = state.callbacks ?? [];
+  if (saved.length === 0) return;
+  if (saved.length !== callbacks.length) {
+    throw new TsnnError(`fit: the saved state holds ${saved.length} callbacks' states, but ${callbacks.length} callbacks are given (pass the same callbacks, in the same order)`);
+  }
+  callbacks.forEach((cb, i) => {
+    const s = saved[i];
+    if (s === null) return;
+    if (!cb.setState) throw new TsnnError(`fit: the saved state has a state for callback ${i}, which has no setState`);
+    cb.setState(s);
+  });
 }
