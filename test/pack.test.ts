@@ -82,7 +82,7 @@ describe('the packed packages, installed with npm in a fresh project', () => {
     expect(m.scripts, 'scripts were left in the packed package.json').toBeUndefined();
     if (p !== 'tensor') expect(m.dependencies).toEqual({ '@tsnn/tensor': manifest('tensor').version });
     expect(m.license).toBe('MIT');
-    expect(m.engines).toEqual({ node: '>=20' });
+    expect(m.engines).toEqual({ node: '^20 || ^22 || ^24' });
     expect(m.description.length, 'description').toBeGreaterThan(40);
     expect(m.keywords.length, 'keywords').toBeGreaterThan(2);
     expect(m.sideEffects).toBe(false);

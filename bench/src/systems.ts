@@ -1,6 +1,10 @@
-/** The four systems under test, in the order they run, and what a worker reports back. */
-
-export const SYSTEMS = ['tsnn-js', 'tsnn-wasm', 'tfjs-wasm', 'tfjs-cpu'] as const;
+/**
+ * The systems under test, in the order they run, and what a worker reports back. tsnn-wasm runs the kernels
+ * tsnn picks by default (relaxed SIMD, i.e. fused multiply-add, where the runtime has it: Node ≥ 22; strict on
+ * Node 20); tsnn-wasm-strict asks for the strict ones (`useBackend('wasm', { kernels: 'strict' })`), so on
+ * Node ≥ 22 the two rows are strict vs relaxed, and on Node 20 they run the same kernels.
+ */
+export const SYSTEMS = ['tsnn-js', 'tsnn-wasm', 'tsnn-wasm-strict', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export const isTsnn = (s: SystemName): boolean => s.startsWith('tsnn-');

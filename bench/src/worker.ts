@@ -45,10 +45,10 @@ const notes: string[] = [];
 let engine: string;
 let matmul: MatmulCell[];
 let train: TrainFigures | null;
-if (system === 'tsnn-js' || system === 'tsnn-wasm') {
+if (system === 'tsnn-js' || system === 'tsnn-wasm' || system === 'tsnn-wasm-strict') {
   const { setupTsnn, trainTsnn, tsnnGemm } = await import('./train-tsnn.js');
   const threads = values.threads === undefined ? null : int('threads', values.threads);
-  const setup = await setupTsnn(system === 'tsnn-js' ? 'js' : 'wasm', threads);
+  const setup = await setupTsnn(system === 'tsnn-js' ? 'js' : 'wasm', threads, system === 'tsnn-wasm-strict' ? 'strict' : undefined);
   engine = setup.engine;
   notes.push(...setup.notes);
   log(engine);

@@ -1,5 +1,6 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { COMMON_FLAGS, intFlag, pathFlag, strictFlags, UsageError } from './flags.js';
+import type { KernelVariant } from '@tsnn/tensor';
+import { COMMON_FLAGS, KERNELS_USAGE, intFlag, kernelsFlag, pathFlag, strictFlags, UsageError } from './flags.js';
 import type { HeadKind } from './model.js';
 
 export interface SiameseOptions {
@@ -17,6 +18,8 @@ export interface SiameseOptions {
   weights: string | null;
   evalOnly: boolean;
   backend: 'js' | 'wasm' | null;
+  /** Kernel variant; null: $TSNN_KERNELS, else the fastest here. */
+  kernels: KernelVariant | null;
   /** Threads for the wasm gemm (1: no worker pool). */
   threads: number;
   /** Continue the run whose checkpoint is in this folder. */
@@ -49,6 +52,7 @@ Options:
   --eval-only         with --weights: evaluate only, no training
   --backend NAME      js or wasm (default: wasm when available; also $TSNN_BACKEND)
   --threads N         threads for the big matrix products (default 1; wasm backend only)
+${KERNELS_USAGE}
   --verbose           print stack traces on errors
   --help              show this help
 `;
@@ -94,6 +98,7 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
     weights: pathFlag('weights', values.weights, null),
     evalOnly,
     backend,
+    kernels: kernelsFlag(values.kernels),
     threads: intFlag('threads', values.threads, 1, 1),
     resume: pathFlag('resume', values.resume, null),
     verbose: values.verbose ?? false,

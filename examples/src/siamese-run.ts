@@ -4,7 +4,7 @@
  * The CLI (siamese.ts) and the tests both call runSiamese.
  */
 import { join } from 'node:path';
-import { Rng, VERSION, backendName, useBackend } from '@tsnn/tensor';
+import { Rng, VERSION, backendName, kernelVariant } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import {
@@ -33,6 +33,8 @@ export interface SiameseSummary {
   seed: number;
   options: Omit<SiameseOptions, 'out' | 'verbose' | 'epochs'> & { epochs: number };
   backend: string;
+  /** 'relaxed' (fused multiply-add) or 'strict' (the same bits on every machine). */
+  kernels: string;
   epochs: number;
   seconds: number;
   secondsPerEpoch: number | null;
@@ -66,8 +68,7 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 export async function runSiamese(opts: SiameseOptions, out: Output, stop: StopSignal = { requested: false }): Promise<SiameseSummary> {
   const t0 = performance.now();
-  if (opts.backend) useBackend(opts.backend);
-  else useBackendFromEnv();
+  useBackendFromEnv(opts.backend ?? undefined, opts.kernels ?? undefined); // flags first, then $TSNN_BACKEND / $TSNN_KERNELS
   await useThreads(opts.threads); // a TsnnError for more than 1 thread on the js backend
   try {
     return await runOnBackend(opts, out, stop, t0);
@@ -112,7 +113,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
   const isDistance = scoreKind(model.config()) === 'distance';
   const decision = isDistance ? DISTANCE : PROBABILITY;
   const loss = isDistance ? contrastiveDistanceLoss : LOSSES[opts.evalOnly && meta.loss === 'bce' ? 'bce' : settings.loss];
-  out.line(`tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''} · seed ${settings.seed} · ` +
+  out.line(`tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''}, ${kernelVariant()} kernels · seed ${settings.seed} · ` +
     `${isDistance ? 'Euclidean-distance' : 'Subtract'} head · ${trainData.size} train / ${testData.size} test pairs ` +
     `(${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ${describe(train)}`);
 
@@ -183,6 +184,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
     seed: settings.seed,
     options: { ...optionsForSummary, ...settings },
     backend: backendName(),
+    kernels: kernelVariant(),
     epochs: epochSeconds.length,
     seconds,
     secondsPerEpoch: epochSeconds.length ? epochSeconds.reduce((s, h) => s + h, 0) / epochSeconds.length : null,

@@ -6,7 +6,7 @@
  * every epoch. Pausing stops fit after the current step; resuming continues from the saved FitState, so a
  * paused run ends exactly where an uninterrupted one does.
  */
-import { Rng, VERSION, backendName, instantiateWasm, kernels, loadWasmRuntime, registerBackend, useBackend } from '@tsnn/tensor';
+import { Rng, VERSION, backendName, instantiateWasm, kernelVariant, kernels, loadWasmRuntime, registerBackend, useBackend } from '@tsnn/tensor';
 import {
   BinaryAccuracy, DISTANCE, LOSSES, PROBABILITY, Precision, Recall, contrastiveDistanceLoss, decodeModel, encodeModel, evaluate, fitAsync,
   initialFitState, pairArrays, predict,
@@ -53,10 +53,11 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 function describeKernels(): string {
   const name = backendName();
   if (name !== 'wasm') return `${name} (TypeScript kernels)`;
-  const shared = !unshared && loadWasmRuntime()?.shared;
+  const shared = !unshared && loadWasmRuntime(kernelVariant())?.shared;
   const threads = threadCount();
+  const variant = kernelVariant() === 'relaxed' ? 'relaxed kernels: fused multiply-add' : 'strict kernels';
   return `wasm (f32x4 SIMD, ${shared ? 'shared memory' : 'unshared memory: arguments copied in and out per call'}` +
-    `${threads > 1 ? `, gemm on ${threads} threads` : ', 1 thread'})`;
+    `${threads > 1 ? `, gemm on ${threads} threads` : ', 1 thread'}; ${variant})`;
 }
 
 function ready(note = ''): void {
@@ -115,7 +116,7 @@ function start(settings: RunSettings): void {
   const mean = (y: Uint8Array) => y.reduce((s, v) => s + v, 0) / y.length;
   post({
     type: 'started', epochs: settings.epochs, steps: Math.ceil(trainData.size / BATCH),
-    headline: `tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''} · seed ${settings.seed} · ` +
+    headline: `tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''}, ${kernelVariant()} kernels · seed ${settings.seed} · ` +
       `Subtract head · ${trainData.size} train / ${testData.size} test pairs (${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ` +
       `${train.rows}×${train.cols} images, ${Math.max(train.numClasses, test.numClasses)} classes`,
   });

@@ -2,9 +2,11 @@
 /**
  * `pnpm test:browser` (after `pnpm build`; needs Chromium, e.g. Debian's `apt-get install chromium`): runs
  * workload.js on the built packages in Node and in headless Chromium — in a plain page, a cross-origin
- * isolated one, and a page where shared WebAssembly memory is refused (simulated: Chromium allows it even
- * without isolation, a browser need not) — and checks that each page's gradients pass the finite-difference
- * check, that its training loss falls, and that its 100 training losses equal Node's bit for bit.
+ * isolated one, a page where shared WebAssembly memory is refused (simulated: Chromium allows it even
+ * without isolation, a browser need not), and a page that asks for the strict kernels — and checks that each
+ * page's gradients pass the finite-difference check, that its training loss falls, and that its 100 training
+ * losses equal Node's bit for bit when it runs the same backend and kernel variant. Node runs the strict
+ * kernels too, so the strict page is always compared; Chromium ≥ 114 runs the relaxed (FMA) ones by default.
  * Not part of `pnpm test`: a fresh machine has no browser.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,6 +35,10 @@ const PAGE = `<!doctype html><meta charset="utf-8"><pre id="out">pending</pre>
   "@tsnn/optimizers": "/packages/optimizers/dist/index.js" } }</script>
 <script type="module">
   const out = document.getElementById('out');
+  if (location.search === '?strict') {
+    const T = await import('@tsnn/tensor');
+    T.useBackend('wasm', { kernels: 'strict' });
+  }
   if (location.search === '?refuse-shared') {
     // Act as a browser that refuses shared memory to this page.
     const Memory = WebAssembly.Memory;
@@ -92,13 +98,15 @@ function fail(message) {
 }
 
 const version = spawnSync(chromium, ['--version'], { encoding: 'utf8' }).stdout.trim();
+T.useBackend('wasm', { kernels: 'strict' }); // the same bits on every machine: what the strict page must match
 const node = workload({ T, L, O });
-console.log(`Node ${process.version}: backend ${node.backend}, gradients ${node.gradcheck.ok ? 'ok' : 'FAIL'}, loss ${node.losses[0].toFixed(4)} → ${node.losses.at(-1).toFixed(4)}`);
+console.log(`Node ${process.version}: backend ${node.backend} (${node.kernels} kernels), gradients ${node.gradcheck.ok ? 'ok' : 'FAIL'}, loss ${node.losses[0].toFixed(4)} → ${node.losses.at(-1).toFixed(4)}`);
 let problems = node.gradcheck.ok ? [] : ['Node: gradient check failed'];
 const pages = [
   { isolated: false, query: '', label: 'not isolated' },
   { isolated: true, query: '', label: 'cross-origin isolated' },
   { isolated: false, query: '?refuse-shared', label: 'not isolated, shared memory refused' },
+  { isolated: false, query: '?strict', label: 'not isolated, strict kernels asked for' },
 ];
 for (const { isolated, query, label: what } of pages) {
   const server = await serve(isolated);
@@ -109,14 +117,16 @@ for (const { isolated, query, label: what } of pages) {
     problems.push(`${label}: ${page.error}`);
     continue;
   }
+  const comparable = page.backend === node.backend && page.kernels === node.kernels;
   const same = page.losses.length === node.losses.length && page.losses.every((l, i) => l === node.losses[i]);
-  console.log(`${label}: backend ${page.backend} (${page.sharedMemory ? 'shared' : 'unshared'} memory), gradients ${page.gradcheck.ok ? 'ok' : 'FAIL'} (${page.gradcheck.checked} entries), ` +
-    `loss ${page.losses[0].toFixed(4)} → ${page.losses.at(-1).toFixed(4)}, ${same ? 'bit-identical to Node' : 'DIFFERS from Node'}`);
+  console.log(`${label}: backend ${page.backend}, ${page.kernels} kernels (${page.sharedMemory ? 'shared' : 'unshared'} memory), gradients ${page.gradcheck.ok ? 'ok' : 'FAIL'} (${page.gradcheck.checked} entries), ` +
+    `loss ${page.losses[0].toFixed(4)} → ${page.losses.at(-1).toFixed(4)}, ${same ? 'bit-identical to Node' : comparable ? 'DIFFERS from Node' : 'not compared (other kernels)'}`);
   if (page.isolated !== isolated) problems.push(`${label}: crossOriginIsolated is ${page.isolated}`);
-  if (query && page.sharedMemory !== false) problems.push(`${label}: expected the wasm backend over an unshared memory`);
+  if (query === '?refuse-shared' && page.sharedMemory !== false) problems.push(`${label}: expected the wasm backend over an unshared memory`);
   if (!page.gradcheck.ok) problems.push(`${label}: gradient check failed`);
   if (!(page.losses.at(-1) < 0.5 * page.losses[0])) problems.push(`${label}: the loss did not halve`);
-  if (page.backend === node.backend && !same) problems.push(`${label}: losses differ from Node's on the same backend`);
+  if (query === '?strict' && page.kernels !== 'strict') problems.push(`${label}: asked for strict kernels, got ${page.kernels}`);
+  if (comparable && !same) problems.push(`${label}: losses differ from Node's on the same backend and kernels`);
 }
 if (problems.length) fail(problems.join('\n'));
 console.log('test:browser: ok');

@@ -42,5 +42,5 @@ export function workload({ T, L, O }) {
     optimizer.step();
     losses.push(r.loss);
   }
-  return { backend: T.backendName(), gradcheck: { ok: report.ok, checked: report.checked, relErrors: report.relErrors }, losses };
+  return { backend: T.backendName(), kernels: T.kernelVariant(), gradcheck: { ok: report.ok, checked: report.checked, relErrors: report.relErrors }, losses };
 }

@@ -1,21 +1,29 @@
 /**
- * Node only: choose the backend from the TSNN_BACKEND environment variable (js | wasm). Kept out of the
- * main entry so the library itself never touches `process`.
+ * Node only: choose the backend from the TSNN_BACKEND environment variable (js | wasm) and the kernel
+ * variant from TSNN_KERNELS (strict | relaxed). Kept out of the main entry so the library itself never
+ * touches `process`.
  */
-import { availableBackends, kernels, useBackend } from './backend.js';
-import type { BackendName, Kernels } from './kernels/kernels.js';
+import { availableBackends, availableKernelVariants, kernels, useBackend } from './backend.js';
+import type { BackendName, KernelVariant, Kernels } from './kernels/kernels.js';
 import { TsnnError } from './errors.js';
 
 declare const process: { env: Record<string, string | undefined> };
 
 /**
- * Apply `name` (default: $TSNN_BACKEND); with neither, keep the automatic choice (wasm when available).
- * Throws a TsnnError for an unknown or unavailable backend.
+ * Apply `name` (default: $TSNN_BACKEND) and `variant` (default: $TSNN_KERNELS); with neither, keep the
+ * automatic choice (wasm when available, relaxed kernels where supported). A variant alone applies to the
+ * automatic backend. Throws a TsnnError for an unknown or unavailable backend or variant.
  */
-export function useBackendFromEnv(name: string | undefined = process.env.TSNN_BACKEND): Kernels {
-  if (name === undefined || name === '') return kernels();
-  if (name !== 'js' && name !== 'wasm') {
+export function useBackendFromEnv(name: string | undefined = process.env.TSNN_BACKEND,
+  variant: string | undefined = process.env.TSNN_KERNELS): Kernels {
+  const v = variant === '' ? undefined : variant;
+  if (v !== undefined && v !== 'strict' && v !== 'relaxed') {
+    throw new TsnnError(`TSNN_KERNELS must be 'strict' or 'relaxed', got '${v}' (available here: ${availableKernelVariants().join(', ')})`);
+  }
+  if ((name === undefined || name === '') && v === undefined) return kernels();
+  if (name !== undefined && name !== '' && name !== 'js' && name !== 'wasm') {
     throw new TsnnError(`TSNN_BACKEND must be 'js' or 'wasm', got '${name}' (available here: ${availableBackends().join(', ')})`);
   }
-  return useBackend(name as BackendName);
+  const backend = (name === undefined || name === '' ? availableBackends()[0] : name) as BackendName;
+  return useBackend(backend, v === undefined ? {} : { kernels: v as KernelVariant });
 }

@@ -5,10 +5,12 @@ export { Workspace, outTensor } from './workspace.js';
 export { Rng, type RngState } from './rng.js';
 export { glorotUniform, glorotLimit, zerosInit } from './init.js';
 export { TsnnError, ShapeError, fmtShape } from './errors.js';
-export { kernels, useBackend, availableBackends, backendName, registerBackend } from './backend.js';
-export type { Kernels, BackendName } from './kernels/kernels.js';
+export { kernels, useBackend, availableBackends, availableKernelVariants, backendName, kernelVariant, registerBackend,
+  type BackendOptions, type BackendLoader } from './backend.js';
+export type { Kernels, BackendName, KernelVariant } from './kernels/kernels.js';
 export { referenceKernels, gemmReference } from './kernels/reference.js';
 export { jsKernels, gemmBlocked } from './kernels/js.js';
-export { loadWasmKernels, loadWasmRuntime, instantiateWasm, type WasmRuntime } from './wasm/index.js';
+export { loadWasmKernels, loadWasmRuntime, instantiateWasm, defaultKernelVariant, type WasmRuntime } from './wasm/index.js';
+export { relaxedSimdSupported } from './wasm/relaxed.js';
 export { allclose, firstMismatch, type Mismatch } from './allclose.js';
 export { VERSION } from './version.js';

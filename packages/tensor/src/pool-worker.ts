@@ -20,7 +20,6 @@
  * in a helper the worker lacks, and vitest rewrites references to imported names). They may use
  * `CTL` and each other, which the worker's source defines too.
  */
-import { MR } from './wasm/gemm.js';
 
 export const CTL = {
   JOB: 0, ACTIVE: 16, NEXT: 32,
@@ -97,7 +96,7 @@ export function workerSource(host: PoolHost = 'node'): string {
   const body = [
     `const wasmExports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;`,
     `post('ready');`,
-    `workerLoop(new Int32Array(init.ctl), gemmFns(wasmExports, ${MR}), init.tmp, init.spin);`,
+    `workerLoop(new Int32Array(init.ctl), gemmFns(wasmExports, init.mr), init.tmp, init.spin);`,
   ];
   const start = host === 'node'
     ? [`const { workerData: init, parentPort } = require('node:worker_threads');`, `const post = (m) => parentPort.postMessage(m);`, ...body]

@@ -30,7 +30,6 @@
 import { kernels, registerBackend, useBackend } from './backend.js';
 import { TsnnError } from './errors.js';
 import type { Kernels } from './kernels/kernels.js';
-import { MR, NR } from './wasm/gemm.js';
 import { loadWasmKernels, loadWasmRuntime, type WasmRuntime } from './wasm/index.js';
 import { CTL, gemmFns, runGemmChunks, type GemmFns } from './pool-worker.js';
 import type { WasmMemory } from './wasm/webassembly.js';
@@ -47,6 +46,8 @@ export interface WorkerInit {
   ctl: SharedArrayBuffer;
   tmp: number;
   spin: number;
+  /** The module's gemm tile height (its packRows/packCols of this width pack op(a)); per kernel variant. */
+  mr: number;
 }
 
 /**
@@ -76,12 +77,13 @@ class Pool {
 
   /** `tmp`: n consecutive MR×NR-float buffers in wasm memory, one per thread (the caller's first). */
   constructor(readonly rt: WasmRuntime, readonly threads: number, readonly opts: Required<ThreadOptions>, readonly tmp: number) {
-    this.fns = gemmFns(rt.exports, MR);
+    this.fns = gemmFns(rt.exports, rt.tile.mr);
   }
 
   /** Same contract as Kernels.gemm. */
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: Float32Array, b: Float32Array, beta: 0 | 1, c: Float32Array): void {
+    const { mr: MR, nr: NR } = this.rt.tile;
     const panels = Math.ceil(m / MR);
     if (m * n * k < this.opts.minWork || panels < 2 || n <= 0 || k <= 0) {
       this.rt.kernels.gemm(transA, transB, m, n, k, a, b, beta, c);
@@ -148,17 +150,18 @@ export async function startThreads(n: number, options: ThreadOptions, spawn: Spa
   if (!Number.isInteger(n) || n < 1) throw new TsnnError(`useThreads: n must be an integer ≥ 1, got ${n}`);
   await stopThreads();
   if (n === 1) return;
-  const rt = loadWasmRuntime();
+  const rt = loadWasmRuntime(kernels().name === 'wasm' ? kernels().variant : undefined); // the active variant's module
   if (!rt) throw new TsnnError('useThreads: the wasm backend cannot run here, and threads only split its gemm');
   if (!rt.shared) throw new TsnnError('useThreads: the wasm memory is not shared here (this host refused shared memory), and threads need it');
   if (kernels() !== rt.kernels) {
     throw new TsnnError(`useThreads: threads need the wasm backend, but '${kernels().name}' is active (useBackend('wasm') first)`);
   }
   const opts = { ...DEFAULTS, ...options };
-  const p = new Pool(rt, n, opts, rt.heap.alloc(MR * NR * n).byteOffset);
+  const { mr, nr } = rt.tile;
+  const p = new Pool(rt, n, opts, rt.heap.alloc(mr * nr * n).byteOffset);
   try {
     for (let t = 1; t < n; t++) {
-      const init = { module: rt.module, memory: rt.memory, ctl: p.ctl.buffer as SharedArrayBuffer, tmp: p.tmp + 4 * MR * NR * t, spin: opts.spin };
+      const init = { module: rt.module, memory: rt.memory, ctl: p.ctl.buffer as SharedArrayBuffer, tmp: p.tmp + 4 * mr * nr * t, spin: opts.spin, mr };
       p.workers.push(await spawn(init, t, (e) => (p.failure ??= e)));
     }
   } catch (e) {
@@ -173,7 +176,8 @@ export async function startThreads(n: number, options: ThreadOptions, spawn: Spa
     gemm: (...args) => (pool ? pool.gemm(...args) : base.gemm(...args)),
   };
   pooled = kernelsWithPool;
-  registerBackend('wasm', () => kernelsWithPool);
+  // Asking for the other variant while the pool runs gives that variant's plain (one-thread) kernels.
+  registerBackend('wasm', (o) => (o.kernels === undefined || o.kernels === rt.variant ? kernelsWithPool : loadWasmKernels(o)));
   useBackend('wasm');
 }
 
@@ -183,7 +187,7 @@ export async function stopThreads(): Promise<void> {
   if (!p) return;
   pool = null;
   registerBackend('wasm', loadWasmKernels);
-  if (kernels() === pooled) useBackend('wasm');
+  if (kernels() === pooled) useBackend('wasm', { kernels: p.rt.variant });
   pooled = null;
   await p.stop();
 }

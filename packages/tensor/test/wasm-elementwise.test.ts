@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng, referenceKernels as ref } from '@tsnn/tensor';
-import { copyOf, expectClose, randomArray, rel, wasm } from './wasm-helpers.js';
+import { VARIANTS, copyOf, expectClose, randomArray, rel, testVariant, wasm } from './wasm-helpers.js';
 
 // Lengths around multiples of 4 exercise the vector loop and the 0–3 element tail.
 const len = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 300 }));
@@ -41,7 +41,8 @@ function compare(name: OpName, n: number, seed: number, inside: boolean, alias: 
   got.args.forEach((x, i) => i !== alias && expectClose(`${what} input ${i}`, x, want.args[i], () => 0));
 }
 
-describe('wasm element-wise kernels against the reference', () => {
+describe.each(VARIANTS)('wasm element-wise kernels against the reference (%s kernels)', (variant) => {
+  beforeAll(() => testVariant(variant));
   for (const name of Object.keys(OPS) as OpName[]) {
     it(`${name} agrees, with a separate output and in place, in and out of wasm memory`, () => {
       fc.assert(fc.property(len, fc.integer(), fc.boolean(), fc.integer({ min: -1, max: OPS[name].inputs - 1 }),

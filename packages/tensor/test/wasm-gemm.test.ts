@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng, gemmReference } from '@tsnn/tensor';
-import { copyOf, expectClose, randomArray, wasm } from './wasm-helpers.js';
+import { VARIANTS, copyOf, expectClose, randomArray, testVariant, wasm } from './wasm-helpers.js';
 
 const EDGE = [1, 3, 5, 127, 129];
 const dim = fc.oneof(fc.constantFrom(...EDGE), fc.integer({ min: 1, max: 140 }));
@@ -24,7 +24,44 @@ function check(tA: boolean, tB: boolean, m: number, n: number, k: number, beta: 
   expectClose(what, got, want, (i) => (i < m * n ? 1e-5 * (mag[i] + beta * Math.abs(c0[i])) + 1e-6 : 0));
 }
 
-describe('wasm gemm against the reference', () => {
+/**
+ * What the strict kernel computes, exactly: each c[i, j] sums its products in order p = 0 … k−1 in float32,
+ * every product rounded before it is added (f32x4.mul then f32x4.add), then adds c once when accumulating.
+ */
+function strictOrder(tA: boolean, tB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, beta: 0 | 1, c: Float32Array): void {
+  const f = Math.fround;
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let p = 0; p < k; p++) s = f(s + f((tA ? a[p * m + i] : a[i * k + p]) * (tB ? b[j * k + p] : b[p * n + j])));
+    c[i * n + j] = beta ? f(c[i * n + j] + s) : s;
+  }
+}
+
+describe('wasm gemm: the variants this runtime runs', () => {
+  it(`are ${VARIANTS.join(' and ')} on Node ${process.versions.node}`, () => {
+    const major = Number(process.versions.node.split('.')[0]);
+    expect(VARIANTS).toEqual(major >= 22 ? ['strict', 'relaxed'] : ['strict']);
+    console.log(`wasm gemm tests ran the ${VARIANTS.join(' and ')} kernels (Node ${process.versions.node})`);
+  });
+});
+
+describe('wasm strict gemm, bit for bit', () => {
+  beforeAll(() => testVariant('strict'));
+  it('rounds every product, then sums in order of p: exactly the float32 emulation, any shape and transpose', () => {
+    fc.assert(fc.property(dim, dim, fc.integer({ min: 1, max: 140 }), fc.boolean(), fc.boolean(), fc.constantFrom<0 | 1>(0, 1), fc.integer(),
+      (m, n, k, tA, tB, beta, seed) => {
+        const rng = new Rng(seed);
+        const a = randomArray(m * k, rng, false), b = randomArray(k * n, rng, false), c0 = randomArray(m * n, rng, false);
+        const got = c0.slice(), want = c0.slice();
+        wasm().gemm(tA, tB, m, n, k, a, b, beta, got);
+        strictOrder(tA, tB, m, n, k, a, b, beta, want);
+        expectClose(`strict gemm tA=${tA} tB=${tB} m=${m} n=${n} k=${k} beta=${beta}`, got, want, () => 0);
+      }), { numRuns: 60 });
+  });
+});
+
+describe.each(VARIANTS)('wasm gemm against the reference (%s kernels)', (variant) => {
+  beforeAll(() => testVariant(variant));
   it('agrees on random shapes, all transpose variants, assign and accumulate, in and out of wasm memory', () => {
     fc.assert(
       fc.property(dim, dim, dim, fc.boolean(), fc.boolean(), fc.constantFrom<0 | 1>(0, 1), fc.boolean(), fc.integer(),

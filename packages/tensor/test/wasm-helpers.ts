@@ -1,10 +1,21 @@
 /** Helpers for the WASM backend tests: the kernels, seeded arrays inside or outside wasm memory, a checker. */
-import { Rng, type Kernels } from '@tsnn/tensor';
+import { Rng, availableKernelVariants, type KernelVariant, type Kernels } from '@tsnn/tensor';
 import { loadWasmKernels } from '../src/wasm/index.js';
 
+/** The kernel variants this runtime runs (both on Node ≥ 22, strict only on Node 20): tests run each. */
+export const VARIANTS: readonly KernelVariant[] = availableKernelVariants();
+
+let current: KernelVariant = VARIANTS[VARIANTS.length - 1];
+
+/** Make `wasm()` (and `randomArray`'s memory) the kernels of this variant; call it in a beforeAll. */
+export function testVariant(variant: KernelVariant): void {
+  current = variant;
+}
+
+/** The WASM kernels of the variant under test (see `testVariant`; default: the runtime's default). */
 export function wasm(): Kernels {
-  const k = loadWasmKernels();
-  if (!k) throw new Error('the WASM backend did not load on this platform');
+  const k = loadWasmKernels({ kernels: current });
+  if (!k) throw new Error(`the WASM backend (${current} kernels) did not load on this platform`);
   return k;
 }
 

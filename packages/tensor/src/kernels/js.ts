@@ -97,6 +97,7 @@ export function gemmBlocked(transA: boolean, transB: boolean, m: number, n: numb
 
 export const jsKernels: Kernels = {
   name: 'js',
+  variant: 'strict',
   alloc: (n) => new Float32Array(n),
   gemm: gemmBlocked,
   addBias(y, bias, rows, cols) {

@@ -8,6 +8,11 @@
  */
 export interface Kernels {
   readonly name: BackendName;
+  /**
+   * 'strict': every result rounded as written, the same bits on every machine; 'relaxed': gemm and some
+   * element-wise kernels use fused multiply-add (relaxed SIMD), so last bits may differ between machines.
+   */
+  readonly variant: KernelVariant;
   /** A zeroed buffer of n floats that this backend can use without copying. */
   alloc(n: number): Float32Array;
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -40,3 +45,6 @@ export interface Kernels {
 }
 
 export type BackendName = 'js' | 'wasm';
+
+/** Which flavour of kernels a backend runs (see `Kernels.variant`). */
+export type KernelVariant = 'strict' | 'relaxed';

@@ -22,6 +22,7 @@ export function gemmReference(transA: boolean, transB: boolean, m: number, n: nu
 
 export const referenceKernels: Kernels = {
   name: 'js',
+  variant: 'strict',
   alloc: (n) => new Float32Array(n),
   gemm: gemmReference,
   addBias(y, bias, rows, cols) {

@@ -4,7 +4,7 @@
  * before it is written).
  */
 import { f32t, i32t, v128t, type Bytes, type FuncDef, type ValType } from './assembler.js';
-import { Fn, f32x4, i32, v128 } from './instructions.js';
+import { Fn, f32x4, i32, madd, v128, type KernelVariant } from './instructions.js';
 import { sigmoid } from './sigmoid.js';
 import { zip, type Lanes } from './lanes.js';
 
@@ -39,8 +39,12 @@ export const sub = () => map('sub', ['a', 'b', 'y'], (L) => [L.store('y', f32x4.
 
 export const mul = () => map('mul', ['a', 'b', 'y'], (L) => [L.store('y', f32x4.mul(L.load('a'), L.load('b')))]);
 
-/** rmsprop(theta, g, v, n, lr, rho, oneMinusRho, eps): v ← ρv + (1−ρ)g²; θ ← θ − lr·g / sqrt(v + ε). */
-export function rmsprop(): FuncDef {
+/**
+ * rmsprop(theta, g, v, n, lr, rho, oneMinusRho, eps): v ← ρv + (1−ρ)g²; θ ← θ − lr·g / sqrt(v + ε).
+ * Relaxed: the (1−ρ)g·g product is fused into the add.
+ */
+export function rmsprop(variant: KernelVariant = 'strict'): FuncDef {
+  const fma = madd(variant);
   const f = new Fn('rmsprop',
     { theta: i32t, g: i32t, v: i32t, n: i32t, lr: f32t, rho: f32t, oneMinusRho: f32t, eps: f32t },
     { ...loopLocals, lr4: v128t, rho4: v128t, oneMinusRho4: v128t, eps4: v128t, g4: v128t, v4: v128t });
@@ -49,7 +53,7 @@ export function rmsprop(): FuncDef {
     ...['lr', 'rho', 'oneMinusRho', 'eps'].map((s) => set(`${s}4`, f32x4.splat(get(s)))),
     zip(f, get('n'), (L) => [
       set('g4', L.load('g')),
-      set('v4', f32x4.add(f32x4.mul(get('rho4'), L.load('v')), f32x4.mul(f32x4.mul(get('oneMinusRho4'), get('g4')), get('g4')))),
+      set('v4', fma(f32x4.mul(get('rho4'), L.load('v')), f32x4.mul(get('oneMinusRho4'), get('g4')), get('g4'))),
       L.store('v', get('v4')),
       L.store('theta', f32x4.sub(L.load('theta'),
         f32x4.div(f32x4.mul(get('lr4'), get('g4')), f32x4.sqrt(f32x4.add(get('v4'), get('eps4')))))),
@@ -60,8 +64,10 @@ export function rmsprop(): FuncDef {
 /**
  * adam(theta, g, m, v, n, alpha, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps):
  * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − alpha·m / (sqrt(v) + ε).
+ * Relaxed: the (1−β₁)·g and (1−β₂)g·g products are fused into their adds.
  */
-export function adam(): FuncDef {
+export function adam(variant: KernelVariant = 'strict'): FuncDef {
+  const fma = madd(variant);
   const f = new Fn('adam',
     { theta: i32t, g: i32t, m: i32t, v: i32t, n: i32t, alpha: f32t, b1: f32t, c1: f32t, b2: f32t, c2: f32t, eps: f32t },
     { ...loopLocals, alpha4: v128t, b14: v128t, c14: v128t, b24: v128t, c24: v128t, eps4: v128t, g4: v128t, m4: v128t, v4: v128t });
@@ -70,8 +76,8 @@ export function adam(): FuncDef {
     ...['alpha', 'b1', 'c1', 'b2', 'c2', 'eps'].map((s) => set(`${s}4`, f32x4.splat(get(s)))),
     zip(f, get('n'), (L) => [
       set('g4', L.load('g')),
-      set('m4', f32x4.add(f32x4.mul(get('b14'), L.load('m')), f32x4.mul(get('c14'), get('g4')))),
-      set('v4', f32x4.add(f32x4.mul(get('b24'), L.load('v')), f32x4.mul(f32x4.mul(get('c24'), get('g4')), get('g4')))),
+      set('m4', fma(f32x4.mul(get('b14'), L.load('m')), get('c14'), get('g4'))),
+      set('v4', fma(f32x4.mul(get('b24'), L.load('v')), f32x4.mul(get('c24'), get('g4')), get('g4'))),
       L.store('m', get('m4')),
       L.store('v', get('v4')),
       L.store('theta', f32x4.sub(L.load('theta'),
@@ -110,5 +116,6 @@ export function sumRows(): FuncDef {
   );
 }
 
-export const elementwiseKernels = (): FuncDef[] =>
-  [relu(), reluBackward(), sigmoid(), sigmoidBackward(), sub(), mul(), rmsprop(), adam(), addBias(), sumRows()];
+/** The element-wise kernels of a variant: sigmoid, rmsprop and adam use `madd`; the rest are the same in both. */
+export const elementwiseKernels = (variant: KernelVariant = 'strict'): FuncDef[] =>
+  [relu(), reluBackward(), sigmoid(variant), sigmoidBackward(), sub(), mul(), rmsprop(variant), adam(variant), addBias(), sumRows()];

@@ -14,18 +14,39 @@ import { Fn, brIf, f32, f32x4, i32, ifThen, loop, madd, select, v128, type Kerne
 
 /**
  * Tile height (rows of c) and width (columns of c, a multiple of 4; MR and NR also multiples of 4 for
- * packCols). 4×8 measured best on x64: 8 accumulators + 2 b vectors + 1 splat fit the 16 xmm
- * registers V8 allocates; 4×12 and 6×8 spill and run at half the speed or less.
+ * packCols). Strict: 4×8 measured best on x64: 8 accumulators + 2 b vectors + 1 splat (+ 1 product)
+ * fit the 16 xmm registers V8 allocates; 4×12 and 6×8 spill and run at half the speed or less.
  */
 export const MR = 4;
 export const NR = 8;
-const NV = NR / 4;
+
+/** A micro-tile: MR rows by NR columns of c held in MR·NR/4 f32x4 accumulators. */
+export interface Tile {
+  readonly mr: number;
+  readonly nr: number;
+}
+
+/**
+ * The tile each kernel variant uses. Relaxed (FMA) keeps 4×8 too: 8 independent accumulators, as published
+ * FMA kernels need; on this project's AMD EPYC it measured equal to strict (Zen has separate FP add pipes,
+ * so mul + add already issue at FMA's rate), and 4×12, 8×8 and 4×16 spilled and ran at about half speed
+ * (docs/kernel-variants.md).
+ */
+export const TILES: Record<KernelVariant, Tile> = {
+  strict: { mr: MR, nr: NR },
+  relaxed: { mr: MR, nr: NR },
+};
 
 const acc = (r: number, v: number) => `c${r}_${v}`;
 
-/** gemmPacked(m, n, k, ap, bp, beta, c, tmp): byte pointers; k ≥ 1; beta is 0 or 1. */
-export function gemmPacked(variant: KernelVariant = 'strict'): FuncDef {
+/**
+ * gemmPacked(m, n, k, ap, bp, beta, c, tmp): byte pointers; k ≥ 1; beta is 0 or 1. The tile defaults
+ * to the variant's; the strict 4×8 kernel is exactly the one tsnn has always emitted.
+ */
+export function gemmPacked(variant: KernelVariant = 'strict', tile: Tile = TILES[variant]): FuncDef {
   const fma = madd(variant);
+  const { mr: MR, nr: NR } = tile;
+  const NV = NR / 4;
   const vecLocals: Record<string, ValType> = { a: v128t };
   for (let v = 0; v < NV; v++) vecLocals[`b${v}`] = v128t;
   for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) vecLocals[acc(r, v)] = v128t;

@@ -6,13 +6,14 @@
  * Every kernel accepts any Float32Array. Arrays from `alloc` (views into the wasm memory) are used in
  * place; others are copied into scratch, and outputs copied back (see `heap.ts`).
  */
-import type { Kernels } from '../kernels/kernels.js';
+import type { KernelVariant, Kernels } from '../kernels/kernels.js';
 import { assemble, type FuncDef } from './assembler.js';
 import { bytesToFloat } from './bytes.js';
 import { elementwiseKernels } from './elementwise.js';
-import { MR, NR, gemmPacked } from './gemm.js';
+import { TILES, gemmPacked, type Tile } from './gemm.js';
 import { Heap } from './heap.js';
 import { packCols, packRows } from './pack.js';
+import { relaxedSimdSupported } from './relaxed.js';
 import { webAssembly, type WasmMemory } from './webassembly.js';
 
 /** Memory limits in 64 KiB pages: 16 MiB to start, at most 2 GiB (so byte addresses stay positive i32). */
@@ -28,6 +29,10 @@ export type WasmFn = (...args: number[]) => void;
  */
 export interface WasmRuntime {
   readonly kernels: Kernels;
+  /** Which kernels the module holds: 'strict' (plain SIMD) or 'relaxed' (fused multiply-add). */
+  readonly variant: KernelVariant;
+  /** gemm's micro-tile in this module (its packRows/packCols come in widths tile.mr and tile.nr). */
+  readonly tile: Tile;
   /** Whether the memory is shared (threads need it; without it every kernel call copies its arguments). */
   readonly shared: boolean;
   readonly module: object;
@@ -36,32 +41,42 @@ export interface WasmRuntime {
   readonly exports: Record<string, WasmFn>;
 }
 
-/** All functions of the module. */
-export function wasmFunctions(): FuncDef[] {
-  return [gemmPacked(), packRows(MR), packCols(MR), packRows(NR), packCols(NR), ...elementwiseKernels(), bytesToFloat()];
+/** All functions of the module, for one kernel variant. */
+export function wasmFunctions(variant: KernelVariant = 'strict'): FuncDef[] {
+  const { mr, nr } = TILES[variant];
+  const widths = [...new Set([mr, nr])];
+  return [gemmPacked(variant), ...widths.flatMap((w) => [packRows(w), packCols(w)]), ...elementwiseKernels(variant), bytesToFloat()];
 }
 
 /** The module's bytes (imports `env.memory`, shared unless told). */
-export function wasmModuleBytes(shared = true): Uint8Array {
-  return assemble(wasmFunctions(), { initial: INITIAL_PAGES, maximum: MAX_PAGES, shared });
+export function wasmModuleBytes(shared = true, variant: KernelVariant = 'strict'): Uint8Array {
+  return assemble(wasmFunctions(variant), { initial: INITIAL_PAGES, maximum: MAX_PAGES, shared });
 }
 
-let loaded: WasmRuntime | null | undefined;
+/** The variant used when none is asked for: relaxed where the host runs it, else strict. */
+export function defaultKernelVariant(): KernelVariant {
+  return relaxedSimdSupported() ? 'relaxed' : 'strict';
+}
 
-/** The WASM kernels, or null where WebAssembly or SIMD is missing. Memoised. */
-export function loadWasmKernels(): Kernels | null {
-  return loadWasmRuntime()?.kernels ?? null;
+const loaded = new Map<KernelVariant, WasmRuntime | null>();
+
+/**
+ * The WASM kernels of a variant (`options.kernels`, default: `defaultKernelVariant()`), or null where they
+ * cannot load. Memoised. Its signature is a backend loader's (see `registerBackend`).
+ */
+export function loadWasmKernels(options: { readonly kernels?: KernelVariant } = {}): Kernels | null {
+  return loadWasmRuntime(options.kernels)?.kernels ?? null;
 }
 
 /** The runtime behind `loadWasmKernels` (the same instance), or null where it cannot load. */
-export function loadWasmRuntime(): WasmRuntime | null {
-  if (loaded === undefined) loaded = instantiate();
-  return loaded;
+export function loadWasmRuntime(variant: KernelVariant = defaultKernelVariant()): WasmRuntime | null {
+  if (!loaded.has(variant)) loaded.set(variant, instantiate(variant));
+  return loaded.get(variant)!;
 }
 
 /** Shared memory where the host allows it, else an ordinary one (e.g. a page that is not cross-origin isolated). */
-function instantiate(): WasmRuntime | null {
-  return instantiateWasm(true) ?? instantiateWasm(false);
+function instantiate(variant: KernelVariant): WasmRuntime | null {
+  return instantiateWasm(true, variant) ?? instantiateWasm(false, variant);
 }
 
 /**
@@ -69,23 +84,25 @@ function instantiate(): WasmRuntime | null {
  * memoised and not registered as a backend: `loadWasmKernels` is the one the library uses. Tests use
  * this to run the unshared variant on a host that also allows the shared one.
  */
-export function instantiateWasm(shared: boolean): WasmRuntime | null {
+export function instantiateWasm(shared: boolean, variant: KernelVariant = defaultKernelVariant()): WasmRuntime | null {
   const wa = webAssembly();
   if (!wa) return null;
+  if (variant === 'relaxed' && !relaxedSimdSupported()) return null;
   try {
-    const bytes = wasmModuleBytes(shared);
+    const bytes = wasmModuleBytes(shared, variant);
     if (!wa.validate(bytes)) return null;
     const memory = new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared });
     const module = new wa.Module(bytes);
     const exports = new wa.Instance(module, { env: { memory } }).exports as Record<string, WasmFn>;
     const heap = new Heap(memory, MAX_PAGES, shared);
-    return { kernels: wrap(heap, exports), shared, module, memory, heap, exports };
+    const tile = TILES[variant];
+    return { kernels: wrap(heap, exports, variant, tile), variant, tile, shared, module, memory, heap, exports };
   } catch {
     return null; // e.g. shared memory refused (no SharedArrayBuffer), or no SIMD
   }
 }
 
-function wrap(heap: Heap, x: Record<string, WasmFn>): Kernels {
+function wrap(heap: Heap, x: Record<string, WasmFn>, variant: KernelVariant, { mr: MR, nr: NR }: Tile): Kernels {
   /** One kernel call: stage arguments, run, copy staged outputs back. */
   const call = (body: () => void): void => {
     heap.begin();
@@ -99,6 +116,7 @@ function wrap(heap: Heap, x: Record<string, WasmFn>): Kernels {
 
   return {
     name: 'wasm',
+    variant,
     alloc: (n) => heap.alloc(n),
     gemm(transA, transB, m, n, k, a, b, beta, c) {
       if (m <= 0 || n <= 0) return;

@@ -4,7 +4,10 @@
  *   f32x4.add(get('acc'), f32x4.mul(get('a'), v128.load(get('p'))))
  * `Fn` names a function's parameters and locals and turns them into `local.get` / `local.set`.
  */
+import type { KernelVariant } from '../kernels/kernels.js';
 import { f32Bytes, sleb, uleb, type Bytes, type FuncDef, type ValType } from './assembler.js';
+
+export type { KernelVariant };
 
 type Op = (...args: Bytes[]) => Bytes;
 const op = (...code: number[]): Op => (...args) => [...args.flat(), ...code];
@@ -63,14 +66,9 @@ export const f32x4 = {
    * mul then add (two), as the host chooses. Only valid where the relaxed-SIMD proposal is on.
    */
   relaxedMadd: simd(0x105),
+  /** Relaxed SIMD (0xfd 0x106): relaxedNmadd(a, b, c) = −(a·b) + c, fused or not, as relaxedMadd. */
+  relaxedNmadd: simd(0x106),
 };
-
-/**
- * Which flavour of kernel is being emitted. 'strict': plain SIMD only, every result rounded as the
- * code says, so the same bits on every machine. 'relaxed': may use relaxed-SIMD instructions (fused
- * multiply-add), faster where the hardware has FMA, and its last bits may differ between machines.
- */
-export type KernelVariant = 'strict' | 'relaxed';
 
 /**
  * acc + a·b on f32x4, as the variant wants it: strict emits f32x4.add(acc, f32x4.mul(a, b)) (exactly
@@ -79,6 +77,10 @@ export type KernelVariant = 'strict' | 'relaxed';
  */
 export const madd = (variant: KernelVariant) => (acc: Bytes, a: Bytes, b: Bytes): Bytes =>
   variant === 'relaxed' ? f32x4.relaxedMadd(a, b, acc) : f32x4.add(acc, f32x4.mul(a, b));
+
+/** acc − a·b, as `madd`: strict emits f32x4.sub(acc, f32x4.mul(a, b)); relaxed emits relaxed_nmadd(a, b, acc). */
+export const nmadd = (variant: KernelVariant) => (acc: Bytes, a: Bytes, b: Bytes): Bytes =>
+  variant === 'relaxed' ? f32x4.relaxedNmadd(a, b, acc) : f32x4.sub(acc, f32x4.mul(a, b));
 
 export const i32x4 = {
   splat: simd(0x11),
