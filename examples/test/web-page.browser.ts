@@ -7,7 +7,8 @@
  * 1. Cross-origin isolated page: loads MNIST with no console errors; trains 2 epochs on 30,000 training
  *    pairs (seed 0) on 2 threads (@tsnn/tensor/pool.web), paused in the first epoch and resumed; the curves
  *    get their points; the epoch figures equal, bit for bit, those of `pnpm example:siamese --epochs 2
- *    --limit 30000` run here in Node on 1 thread (same pairs, same generator, same wasm kernels; the pool
+ *    --limit 30000 --kernels strict` run here in Node on 1 thread (same pairs, same generator, the same strict
+ *    wasm kernels, which give the same bits on every host; the pool
  *    is bit-identical to one thread), and the validation accuracy is > 85%. (One epoch of the reference
  *    recipe on fewer pairs stays below 85%: 79.9% on 20,000, 84.7% on 30,000.) Two drawn digits get a
  *    score in [0, 1]; the model saved from the page (a download) loads back through the file picker and
@@ -67,7 +68,7 @@ async function isolatedRun(browser: Browser): Promise<void> {
   // What the CLI gets for the same settings, in this process.
   const cliOut = mkdtempSync(join(tmpdir(), 'tsnn-web-cli-'));
   const t0 = performance.now();
-  await runSiamese(parseSiameseArgs(['--epochs', String(EPOCHS), '--limit', String(LIMIT), '--seed', '0', '--backend', 'wasm', '--out', cliOut])!,
+  await runSiamese(parseSiameseArgs(['--epochs', String(EPOCHS), '--limit', String(LIMIT), '--seed', '0', '--backend', 'wasm', '--kernels', 'strict', '--out', cliOut])!,
     { tty: false, line: () => undefined });
   const cli = JSON.parse(readFileSync(join(cliOut, 'history.json'), 'utf8')) as Record<'loss' | 'binary_accuracy' | 'val_loss' | 'val_binary_accuracy', number[]>;
   rmSync(cliOut, { recursive: true, force: true });
@@ -78,12 +79,12 @@ async function isolatedRun(browser: Browser): Promise<void> {
   const page = await context.newPage();
   const errors = watchErrors(page);
   try {
-    await page.goto(`${web.url}?epochs=${EPOCHS}&limit=${LIMIT}&seed=0&threads=2`);
+    await page.goto(`${web.url}?epochs=${EPOCHS}&limit=${LIMIT}&seed=0&threads=2&kernels=strict`);
     await stateIs(page, ['ready', 'failed'], 60_000);
     check(await page.evaluate(() => document.body.dataset.state) === 'ready', `MNIST loaded: ${await page.locator('#data-status').textContent()}`);
     check(await page.evaluate(() => self.crossOriginIsolated), 'the page is cross-origin isolated');
     const env = (await page.locator('#env').textContent())!;
-    check(/^backend: wasm \(f32x4 SIMD, shared memory/.test(env), `backend shown: ${env}`);
+    check(/^backend: wasm \(f32x4 SIMD, shared memory, 1 thread; strict kernels\)/.test(env), `backend shown: ${env}`);
 
     await page.click('#start');
     await page.waitForFunction(() => Number((document.getElementById('batch-progress') as HTMLProgressElement).value) >= 40, null, { timeout: 60_000 });

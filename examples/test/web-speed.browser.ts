@@ -37,6 +37,7 @@ try {
     console.log(`  seconds per epoch (train + validation): ${secs.map((s) => s.toFixed(2)).join(', ')}; ${await page.locator('#final').textContent()}`);
     console.log(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     // Two drawn digits (a 3 and an 8), for the picture.
+    await page.locator('#draw-section').scrollIntoViewIfNeeded();
     for (const [pad, strokes] of [['#pad-a', [[[0.3, 0.2], [0.7, 0.25], [0.45, 0.5], [0.72, 0.7], [0.3, 0.85]]]], ['#pad-b', [[[0.6, 0.2], [0.35, 0.3], [0.62, 0.62], [0.4, 0.85], [0.35, 0.65], [0.62, 0.45], [0.6, 0.2]]]]] as const) {
       const box = (await page.locator(pad).boundingBox())!;
       for (const stroke of strokes) {

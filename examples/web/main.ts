@@ -2,7 +2,7 @@
  * The page: loads MNIST, hands it to the training worker, and shows what the worker reports — the epoch
  * lines as the CLI prints them, a per-batch progress bar, the curves, a grid of scored test pairs — plus two
  * drawing pads scored by the model, and saving / loading model files. URL parameters preset the controls:
- * ?epochs=N&seed=N&limit=N&threads=N, and ?memory=unshared runs the wasm kernels over an unshared memory (as a
+ * ?epochs=N&seed=N&limit=N&threads=N, ?kernels=strict|relaxed picks the wasm kernel variant, and ?memory=unshared runs the wasm kernels over an unshared memory (as a
  * browser that refuses shared memory would). `document.body.dataset.state` says where the page is (loading,
  * ready, training, paused, done, loaded, failed) for people and for the browser test.
  */
@@ -75,6 +75,8 @@ function settings(): RunSettings {
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
 if (params.get('memory') === 'unshared') send({ type: 'unshared-memory' });
+const variant = params.get('kernels');
+if (variant === 'strict' || variant === 'relaxed') send({ type: 'kernels', variant });
 worker.onerror = (e) => {
   showError(`the training worker failed to start: ${e.message || 'see the console'}`);
   setState('failed');

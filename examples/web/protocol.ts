@@ -15,6 +15,8 @@ export type ToWorker =
   | { type: 'data'; train: IdxDataset; test: IdxDataset }
   /** Run the wasm kernels over an unshared memory, as in a browser that refuses shared memory to the page. */
   | { type: 'unshared-memory' }
+  /** Choose the wasm kernel variant (strict: the same bits everywhere; relaxed: fused multiply-add where the host has it). */
+  | { type: 'kernels'; variant: 'strict' | 'relaxed' }
   | { type: 'start'; settings: RunSettings }
   | { type: 'pause' }
   | { type: 'resume' }

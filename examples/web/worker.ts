@@ -226,6 +226,9 @@ scope.onmessage = (e) => {
           unshared = true;
           return ready('unshared memory asked for (?memory=unshared)');
         }
+        case 'kernels':
+          useBackend('wasm', { kernels: m.variant });
+          return ready(`${m.variant} kernels asked for (?kernels=${m.variant})`);
         case 'pause':
           if (run?.running) run.pauseRequested = true;
           return;
