@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { availableBackends, Rng, Tensor, useBackend } from '@tsnn/tensor';
 import {
-  Dense, Dropout, EuclideanDistance, ReLU, Sequential, Sigmoid, Subtract, binaryCrossentropy, checkGradients, contrastiveDistanceLoss, contrastiveLoss,
+  Dense, Dropout, EuclideanDistance, ReLU, Sequential, Sigmoid, Softmax, Subtract, Tanh, binaryCrossentropy, categoricalCrossentropy, checkGradients,
+  contrastiveDistanceLoss, contrastiveLoss, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy,
   type Activation, type GradCheckTarget, type Layer, type LossFn,
 } from '@tsnn/layers';
 import { awayFromZero, probe, randomTensor } from './helpers.js';
@@ -30,7 +31,7 @@ describe.each(availableBackends())('gradient checks (fast-check, central differe
   beforeAll(() => void useBackend(backend));
 
   it('Dense, each activation, with respect to x, kernel and bias', () => {
-    fc.assert(fc.property(small, small, small, fc.constantFrom<Activation>('linear', 'relu', 'sigmoid'), fc.integer(), (batch, inF, units, activation, seed) => {
+    fc.assert(fc.property(small, small, small, fc.constantFrom<Activation>('linear', 'relu', 'sigmoid', 'tanh', 'softmax'), fc.integer(), (batch, inF, units, activation, seed) => {
       const rng = new Rng(seed);
       const dense = new Dense(units, { activation });
       dense.build(inF, rng);
@@ -47,10 +48,10 @@ describe.each(availableBackends())('gradient checks (fast-check, central differe
     }), { numRuns: 60 });
   });
 
-  it('ReLU and Sigmoid with respect to x', () => {
+  it('ReLU, Sigmoid, Tanh and Softmax with respect to x', () => {
     fc.assert(fc.property(small, small, fc.integer(), (rows, cols, seed) => {
       const rng = new Rng(seed);
-      for (const layer of [new ReLU(), new Sigmoid()]) {
+      for (const layer of [new ReLU(), new Sigmoid(), new Tanh(), new Softmax()]) {
         const x = awayFromZero([rows, cols], rng, 0.05);
         for (let i = 0; i < x.size; i++) x.data[i] *= 4;
         const report = checkLayer(layer, x, seed);
@@ -143,4 +144,81 @@ describe.each(availableBackends())('gradient checks (fast-check, central differe
       }));
     });
   }
+
+  // Losses over [batch, classes] predictions (or any shape, for the regression losses), with respect to yPred.
+  // Each case draws targets and predictions away from the loss's kinks: the clip at [1e-7, 1 − 1e-7] (every
+  // probability ≥ 0.05 of an unnormalised row) and |yPred − yTrue| = 0 for the absolute error.
+  type Draw = (rng: Rng, batch: number, classes: number) => { yTrue: ArrayLike<number>; yPred: Tensor };
+  const positiveRows = (rng: Rng, batch: number, classes: number) => {
+    const p = new Tensor([batch, classes]);
+    for (let i = 0; i < p.size; i++) p.data[i] = rng.uniformIn(0.05, 1); // rows need not sum to 1: Keras normalises
+    return p;
+  };
+  const logits = (rng: Rng, batch: number, classes: number) => {
+    const z = new Tensor([batch, classes]);
+    for (let i = 0; i < z.size; i++) z.data[i] = rng.uniformIn(-3, 3);
+    return z;
+  };
+  const ids = (rng: Rng, batch: number, classes: number) => Float32Array.from({ length: batch }, () => rng.int(classes));
+  const oneHot = (rng: Rng, batch: number, classes: number) => {
+    const t = new Float32Array(batch * classes);
+    for (let r = 0; r < batch; r++) t[r * classes + rng.int(classes)] = 1;
+    return t;
+  };
+  const softRows = (rng: Rng, batch: number, classes: number) => {
+    const t = new Float32Array(batch * classes).map(() => rng.uniform());
+    for (let r = 0; r < batch; r++) {
+      let s = 0;
+      for (let j = 0; j < classes; j++) s += t[r * classes + j];
+      for (let j = 0; j < classes; j++) t[r * classes + j] /= s;
+    }
+    return t;
+  };
+  const rowCases: { name: string; loss: LossFn; draw: Draw; eps?: number }[] = [
+    { name: 'sparse categorical cross-entropy on probabilities', loss: sparseCategoricalCrossentropy, draw: (rng, b, c) => ({ yTrue: ids(rng, b, c), yPred: positiveRows(rng, b, c) }), eps: 1e-3 },
+    { name: 'sparse categorical cross-entropy from logits', loss: (t, p, o) => sparseCategoricalCrossentropy(t, p, { ...o, fromLogits: true }), draw: (rng, b, c) => ({ yTrue: ids(rng, b, c), yPred: logits(rng, b, c) }) },
+    { name: 'categorical cross-entropy on probabilities, one-hot targets', loss: categoricalCrossentropy, draw: (rng, b, c) => ({ yTrue: oneHot(rng, b, c), yPred: positiveRows(rng, b, c) }), eps: 1e-3 },
+    { name: 'categorical cross-entropy on probabilities, soft targets', loss: categoricalCrossentropy, draw: (rng, b, c) => ({ yTrue: softRows(rng, b, c), yPred: positiveRows(rng, b, c) }), eps: 1e-3 },
+    { name: 'categorical cross-entropy from logits, soft targets', loss: (t, p, o) => categoricalCrossentropy(t, p, { ...o, fromLogits: true }), draw: (rng, b, c) => ({ yTrue: softRows(rng, b, c), yPred: logits(rng, b, c) }) },
+    { name: 'mean squared error', loss: meanSquaredError, draw: (rng, b, c) => ({ yTrue: randomTensor([b, c], rng).data, yPred: randomTensor([b, c], rng) }) },
+    {
+      name: 'mean absolute error (away from yPred = yTrue)', loss: meanAbsoluteError, draw: (rng, b, c) => {
+        const t = randomTensor([b, c], rng);
+        const p = new Tensor([b, c], t.data.map((v) => v + (rng.uniform() < 0.5 ? -1 : 1) * rng.uniformIn(0.05, 1)));
+        return { yTrue: t.data, yPred: p };
+      },
+    },
+  ];
+  for (const c of rowCases) {
+    it(c.name, () => {
+      fc.assert(fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 2, max: 6 }), fc.integer(), (batch, classes, seed) => {
+        const rng = new Rng(seed);
+        const { yTrue, yPred } = c.draw(rng, batch, classes);
+        const { loss, dyPred } = c.loss(yTrue, yPred);
+        expect(Number.isFinite(loss)).toBe(true);
+        const report = checkGradients(() => c.loss(yTrue, yPred).loss, [{ name: 'yPred', value: yPred.data, grad: dyPred.data.slice() }], { eps: c.eps });
+        expect(report.ok, report.message).toBe(true);
+      }));
+    });
+  }
+
+  it('Dense(softmax) + categorical cross-entropy equals Dense(linear) + the fused from-logits form', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), small, fc.integer({ min: 2, max: 6 }), fc.integer(), (batch, inF, classes, seed) => {
+      const rng = new Rng(seed);
+      const probs = new Dense(classes, { activation: 'softmax' });
+      probs.build(inF, rng);
+      const logitsLayer = new Dense(classes);
+      logitsLayer.build(inF, rng);
+      logitsLayer.kernel!.value.set(probs.kernel!.value);
+      logitsLayer.bias!.value.set(probs.bias!.value);
+      const x = randomTensor([batch, inF], rng), y = ids(rng, batch, classes);
+      const ctx = { training: false, rng };
+      const a = probs.forward(x, ctx), b = logitsLayer.forward(x, ctx);
+      const la = sparseCategoricalCrossentropy(y, a.y), lb = sparseCategoricalCrossentropy(y, b.y, { fromLogits: true });
+      expect(la.loss).toBeCloseTo(lb.loss, 5);
+      const dxa = a.backward(la.dyPred)!, dxb = b.backward(lb.dyPred)!;
+      for (let i = 0; i < dxa.size; i++) expect(dxa.data[i]).toBeCloseTo(dxb.data[i], 5);
+      for (let i = 0; i < probs.kernel!.size; i++) expect(probs.kernel!.grad[i]).toBeCloseTo(logitsLayer.kernel!.grad[i], 5);
+    }));
+  });
 });

@@ -9,27 +9,34 @@ export interface MatmulOptions {
   /** Use bᵀ: b is stored [n, k]. */
   transB?: boolean;
   /** Write into this [m, n] tensor instead of allocating. */
-  out?: Tensor;
-  /** Add into `out` (c += op(a)·op(b)) instead of overwriting it. */
+  into?: Tensor;
+  /** Add into `into` (c += op(a)·op(b)) instead of overwriting it. */
   accumulate?: boolean;
 }
 
-/** op(a)·op(b) for 2-D tensors, where op is the identity or the transpose as the options say. */
+/**
+ * c = op(a)·op(b) for 2-D tensors, where op is the identity or the transpose as the options say, e.g.
+ * `matmul(x, dz, { transA: true, into: dW, accumulate: true })` is dW += xᵀ·dz. With `into` it allocates
+ * nothing (the checks build no strings unless they fail).
+ */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
-  const { transA = false, transB = false, accumulate = false } = opts;
-  const name = `matmul(${transA ? 'aᵀ' : 'a'}·${transB ? 'bᵀ' : 'b'})`;
+  const transA = opts.transA === true, transB = opts.transB === true;
   if (a.shape.length !== 2 || b.shape.length !== 2) {
-    throw new ShapeError(`${name}: needs 2-D tensors, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
+    throw new ShapeError(`${opName(transA, transB)}: needs 2-D tensors, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
   }
-  const [m, ka] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
-  const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
-  if (ka !== kb) {
-    throw new ShapeError(`${name}: inner dimensions differ, a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
+  const m = transA ? a.shape[1] : a.shape[0], k = transA ? a.shape[0] : a.shape[1];
+  const kb = transB ? b.shape[1] : b.shape[0], n = transB ? b.shape[0] : b.shape[1];
+  if (k !== kb) {
+    throw new ShapeError(`${opName(transA, transB)}: inner dimensions differ, a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
   }
-  const out = opts.out ?? new Tensor([m, n]);
-  if (out.shape.length !== 2 || out.shape[0] !== m || out.shape[1] !== n) {
-    throw new ShapeError(`${name}: out is ${fmtShape(out.shape)}, expected [${m}, ${n}] for a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
+  const c = opts.into ?? new Tensor([m, n]);
+  if (c.shape.length !== 2 || c.shape[0] !== m || c.shape[1] !== n) {
+    throw new ShapeError(`${opName(transA, transB)}: into is ${fmtShape(c.shape)}, expected [${m}, ${n}] for a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
   }
-  kernels().gemm(transA, transB, m, n, ka, a.data, b.data, accumulate ? 1 : 0, out.data);
-  return out;
+  kernels().gemm(transA, transB, m, n, k, a.data, b.data, opts.accumulate === true ? 1 : 0, c.data);
+  return c;
+}
+
+function opName(transA: boolean, transB: boolean): string {
+  return `matmul(${transA ? 'aᵀ' : 'a'}·${transB ? 'bᵀ' : 'b'})`;
 }

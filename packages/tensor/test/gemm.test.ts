@@ -57,9 +57,9 @@ describe('gemm: register-blocked kernel against the reference', () => {
     const a = tensor([1, 2], [1, 2]);
     const b = tensor([2, 1], [3, 4]);
     const out = tensor([1, 1], [100]);
-    matmul(a, b, { out, accumulate: true });
+    matmul(a, b, { into: out, accumulate: true });
     expect(out.data[0]).toBe(111);
-    matmul(a, b, { out });
+    matmul(a, b, { into: out });
     expect(out.data[0]).toBe(11);
   });
 
@@ -68,6 +68,6 @@ describe('gemm: register-blocked kernel against the reference', () => {
     const b = tensor([2, 2], [1, 2, 3, 4]);
     expect(() => matmul(a, b)).toThrow(ShapeError);
     expect(() => matmul(a, b)).toThrow('matmul(a·b): inner dimensions differ, a [2, 3] and b [2, 2]');
-    expect(() => matmul(a, b, { transA: true, out: tensor([1, 1], [0]) })).toThrow('matmul(aᵀ·b): out is [1, 1], expected [3, 2]');
+    expect(() => matmul(a, b, { transA: true, into: tensor([1, 1], [0]) })).toThrow('matmul(aᵀ·b): into is [1, 1], expected [3, 2]');
   });
 });

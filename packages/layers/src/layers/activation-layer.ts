@@ -1,22 +1,43 @@
-/** An element-wise activation as a layer of its own (ReLU, Sigmoid): y = f(x), saving y for backward. */
+/**
+ * An activation function as Dense fuses it and as a layer of its own. Each activation lives in its own
+ * file (relu.ts, sigmoid.ts, tanh.ts, softmax.ts) with its forward, its backward right under it, and its
+ * derivative written out there.
+ */
 import { outTensor, type NamedParam, type Tensor } from '@tsnn/tensor';
-import { activate, activateBackward, type Activation } from './activations.js';
 import type { Call, Context, Layer, LayerConfig } from './layer.js';
 
+/** The activations Dense accepts by name. */
+export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
+
+/** An activation over a [rows, cols] buffer (row-wise ones such as softmax use the rows). */
+export interface ActivationFn {
+  readonly name: Activation;
+  /** y = f(x) (x may be y). */
+  forward(x: Float32Array, y: Float32Array, rows: number, cols: number): void;
+  /** dx = dL/dx from dy = dL/dy and the saved output y (dx may not be dy). */
+  backward(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void;
+}
+
+/** An activation as a layer: y = f(x) on [batch, features], saving y for backward. */
 export abstract class ActivationLayer implements Layer {
-  constructor(readonly kind: Exclude<Activation, 'linear'>) {}
+  readonly kind: Exclude<Activation, 'linear'>;
+
+  constructor(private readonly fn: ActivationFn & { name: Exclude<Activation, 'linear'> }) {
+    this.kind = fn.name;
+  }
 
   build(inFeatures: number): number {
     return inFeatures;
   }
 
   forward(x: Tensor, ctx: Context): Call {
+    const rows = x.shape[0], cols = rows > 0 ? x.size / rows : 0;
     const y = outTensor(ctx.workspace, x.shape); // y: same shape as x
-    activate(this.kind, x.data, y.data, x.size);
-    // Saves y: dx = dy·f'(x) written from y (see activations.ts).
+    this.fn.forward(x.data, y.data, rows, cols);
+    // Saves y: dx = dy·f′, written from y (see the activation's own file).
     const backward = (dy: Tensor): Tensor => {
       const dx = outTensor(ctx.workspace, x.shape);
-      activateBackward(this.kind, y.data, dy.data, dx.data, x.size);
+      this.fn.backward(y.data, dy.data, dx.data, rows, cols);
       return dx;
     };
     return { y, backward };

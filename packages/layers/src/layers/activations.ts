@@ -1,19 +1,27 @@
-/** The activation functions that Dense can fuse and that ReLU / Sigmoid layers apply on their own. */
-import { kernels } from '@tsnn/tensor';
+/** The activations Dense fuses, by name. Each one's forward, backward and derivative are in its own file. */
+import type { Activation, ActivationFn } from './activation-layer.js';
+import { relu } from './relu.js';
+import { sigmoid } from './sigmoid.js';
+import { softmax } from './softmax.js';
+import { tanh } from './tanh.js';
 
-export type Activation = 'relu' | 'sigmoid' | 'linear';
-export const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'linear'];
+export type { Activation, ActivationFn } from './activation-layer.js';
 
-/** y = f(x) in place on the first n values of y (x may be y). */
-export function activate(f: Activation, x: Float32Array, y: Float32Array, n: number): void {
-  if (f === 'relu') kernels().relu(x, y, n);
-  else if (f === 'sigmoid') kernels().sigmoid(x, y, n);
-  else if (x !== y) y.set(x.subarray(0, n));
-}
+/** The identity: y = x, dx = dy. */
+export const linear: ActivationFn = {
+  name: 'linear',
+  forward(x, y, rows, cols) {
+    if (x !== y) y.set(x.subarray(0, rows * cols));
+  },
+  backward(_y, dy, dx, rows, cols) {
+    dx.set(dy.subarray(0, rows * cols));
+  },
+};
 
-/** dx = dy · f'(x), written from the saved output y (relu: [y > 0]; sigmoid: y(1 − y)). */
-export function activateBackward(f: Activation, y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void {
-  if (f === 'relu') kernels().reluBackward(y, dy, dx, n);
-  else if (f === 'sigmoid') kernels().sigmoidBackward(y, dy, dx, n);
-  else if (dx !== dy) dx.set(dy.subarray(0, n));
+const BY_NAME: Record<Activation, ActivationFn> = { relu, sigmoid, tanh, softmax, linear };
+export const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'];
+
+/** The activation called `name`. */
+export function activationFn(name: Activation): ActivationFn {
+  return BY_NAME[name];
 }

@@ -1,6 +1,6 @@
 /** Dense: y = f(x·W + b), kernel W: [in, units] (Keras layout, glorot-uniform), bias b: [units] (zeros). */
-import { Param, TsnnError, expectShape, glorotUniform, kernels, outTensor, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
-import { ACTIVATIONS, activate, activateBackward, type Activation } from './activations.js';
+import { Param, TsnnError, expectShape, glorotUniform, kernels, matmul, outTensor, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
+import { ACTIVATIONS, activationFn, type Activation } from './activations.js';
 import type { Call, Context, Layer, LayerConfig } from './layer.js';
 
 export interface DenseOptions {
@@ -35,23 +35,23 @@ export class Dense implements Layer {
     const [inF, units] = W.shape;
     expectShape(`Dense(${units})`, x.shape, [-1, inF]);
     const batch = x.shape[0];
+    const f = activationFn(this.activation);
     const k = kernels();
-    // y: [batch, units] = f(x·W + b)
-    const y = outTensor(ctx.workspace, [batch, units]);
-    k.gemm(false, false, batch, units, inF, x.data, W.value, 0, y.data);
-    k.addBias(y.data, b.value, batch, units);
-    activate(this.activation, y.data, y.data, y.size);
+    const y = outTensor(ctx.workspace, [batch, units]); // y: [batch, units]
+    matmul(x, W.tensor, { into: y }); // y = x·W
+    k.addBias(y.data, b.value, batch, units); // y += b (every row)
+    f.forward(y.data, y.data, batch, units); // y = f(y)
 
-    // Saves x and y. dz = dy·f'(y); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ.
+    // Saves x and y. dz = dy·f′ (from y); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ.
     const backward = (dy: Tensor, inputGrad = true): Tensor | null => {
       expectShape(`Dense(${units}).backward`, dy.shape, [batch, units], 'dy');
-      const dz = outTensor(ctx.workspace, [batch, units]);
-      activateBackward(this.activation, y.data, dy.data, dz.data, dz.size);
-      k.gemm(true, false, inF, units, batch, x.data, dz.data, 1, W.grad);
-      k.sumRows(dz.data, b.grad, batch, units);
+      const dz = outTensor(ctx.workspace, [batch, units]); // dz: [batch, units]
+      f.backward(y.data, dy.data, dz.data, batch, units); // dz = dy·f′
+      matmul(x, dz, { transA: true, into: W.gradTensor, accumulate: true }); // dW += xᵀ·dz
+      k.sumRows(dz.data, b.grad, batch, units); // db += Σ_rows dz
       if (!inputGrad) return null;
-      const dx = outTensor(ctx.workspace, [batch, inF]);
-      k.gemm(false, true, batch, inF, units, dz.data, W.value, 0, dx.data);
+      const dx = outTensor(ctx.workspace, [batch, inF]); // dx: [batch, in]
+      matmul(dz, W.tensor, { transB: true, into: dx }); // dx = dz·Wᵀ
       return dx;
     };
     return { y, backward };

@@ -33,8 +33,14 @@ export function targetValues(yTrue: Targets): ArrayLike<number> {
   return isTensor(yTrue) ? yTrue.data : yTrue;
 }
 
-function isTensor(t: Targets): t is Tensor {
-  return typeof (t as Tensor).shape === 'object' && (t as Tensor).data instanceof Float32Array;
+/** Whether targets were given as a Tensor (with a shape) rather than a flat array. */
+export function isTensor(t: Targets): t is Tensor {
+  return Array.isArray((t as Tensor).shape) && (t as Tensor).data instanceof Float32Array;
+}
+
+/** `[2, 3]` for a Tensor, `(6 values)` for an array: for error messages. */
+export function describeTargets(t: Targets): string {
+  return isTensor(t) ? fmtShape(t.shape) : `(${t.length} values)`;
 }
 
 /** One target per sample for a [batch, 1] (or [batch]) yPred; returns the batch size. */

@@ -14,6 +14,8 @@ import { ReLU } from '../layers/relu.js';
 import { Sequential } from './sequential.js';
 import { Siamese } from './siamese.js';
 import { Sigmoid } from '../layers/sigmoid.js';
+import { Softmax } from '../layers/softmax.js';
+import { Tanh } from '../layers/tanh.js';
 import { Subtract } from '../layers/subtract.js';
 import { ModelFormatError } from '../io/serialize.js';
 
@@ -31,6 +33,8 @@ export function layerFromConfig(c: LayerConfig): Layer {
     case 'dropout': return new Dropout(Number(c.rate));
     case 'relu': return new ReLU();
     case 'sigmoid': return new Sigmoid();
+    case 'tanh': return new Tanh();
+    case 'softmax': return new Softmax();
     case 'sequential': {
       if (!Array.isArray(c.layers)) bad(c, 'no layers');
       return new Sequential((c.layers as LayerConfig[]).map(layerFromConfig));
