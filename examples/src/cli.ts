@@ -1,6 +1,6 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
 import type { KernelVariant } from '@tsnn/tensor';
-import { COMMON_FLAGS, KERNELS_USAGE, intFlag, kernelsFlag, pathFlag, strictFlags, UsageError } from './flags.js';
+import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, intFlag, kernelsFlag, pathFlag, strictFlags, UsageError } from './flags.js';
 import type { HeadKind } from './model.js';
 
 export interface SiameseOptions {
@@ -61,15 +61,9 @@ ${KERNELS_USAGE}
 export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   const values = strictFlags(argv, {
     ...COMMON_FLAGS,
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
+    ...TRAINING_FLAGS,
     loss: { type: 'string' },
     head: { type: 'string' },
-    resume: { type: 'string' },
-    weights: { type: 'string' },
-    'eval-only': { type: 'boolean' },
-    backend: { type: 'string' },
-    threads: { type: 'string' },
   });
   if (values.help) return null;
   const loss = values.loss ?? 'contrastive';

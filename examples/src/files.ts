@@ -52,14 +52,17 @@ export function readInput(path: string, flag: string): Uint8Array {
   }
 }
 
-/** history.json (fit's history, e.g. loss, binary_accuracy, val_loss, val_binary_accuracy, and seconds per epoch) and its plot, history.svg. */
-export function writeHistory(dir: string, history: History, seconds: number[], title: string): void {
+/**
+ * history.json (fit's history, e.g. loss, binary_accuracy, val_loss, val_binary_accuracy, and seconds per
+ * epoch) and its plot, history.svg, of the loss and of `metric` (a history key: binary_accuracy, accuracy).
+ */
+export function writeHistory(dir: string, history: History, seconds: number[], title: string, metric = 'binary_accuracy'): void {
   const none = seconds.map(() => NaN);
   writeFileAtomic(join(dir, 'history.json'), JSON.stringify({ ...history, seconds }, null, 2) + '\n');
   writeFileAtomic(join(dir, 'history.svg'), historySvg({
     loss: history.loss ?? none,
     val_loss: history.val_loss ?? none,
-    binary_accuracy: history.binary_accuracy ?? none,
-    val_binary_accuracy: history.val_binary_accuracy ?? none,
-  }, { title }));
+    binary_accuracy: history[metric] ?? none,
+    val_binary_accuracy: history[`val_${metric}`] ?? none,
+  }, { title, metric: metric.replace(/_/g, ' ') }));
 }

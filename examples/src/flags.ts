@@ -52,6 +52,16 @@ export const COMMON_FLAGS = {
   verbose: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
+/** The flags every training example takes besides the common ones (siamese, mnist). */
+export const TRAINING_FLAGS = {
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  resume: { type: 'string' },
+  weights: { type: 'string' },
+  'eval-only': { type: 'boolean' },
+  backend: { type: 'string' },
+  threads: { type: 'string' },
+} as const;
 type StrictValues<T extends FlagSpec> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: T }>>['values'];
 
 /** Parse argv strictly (no positionals, no unknown flags) against `options`; any problem is a UsageError. */

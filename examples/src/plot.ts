@@ -11,6 +11,8 @@ export interface History {
 
 export interface HistorySvgOptions {
   title?: string;
+  /** The right panel's heading (default 'binary accuracy'): what the accuracy curves measure. */
+  metric?: string;
 }
 
 export interface Axis {
@@ -137,7 +139,7 @@ function panel(x0: number, y0: number, name: string, curves: [number[], number[]
   return out.join('\n');
 }
 
-/** A standalone SVG (loss panel and binary-accuracy panel) for a Keras-style history. */
+/** A standalone SVG (loss panel and accuracy panel) for a Keras-style history. */
 export function historySvg(history: History, opts: HistorySvgOptions = {}): string {
   const epochs = Math.max(
     history.loss.length, history.val_loss.length, history.binary_accuracy.length, history.val_binary_accuracy.length,
@@ -150,7 +152,7 @@ export function historySvg(history: History, opts: HistorySvgOptions = {}): stri
     `<rect width="${width}" height="${height}" fill="white"/>`,
     text(width / 2, 27, title, 'text-anchor="middle" font-size="18" font-weight="bold"'),
     panel(0, TITLE_H, 'loss', [history.loss, history.val_loss], epochs),
-    panel(PANEL_W, TITLE_H, 'binary accuracy', [history.binary_accuracy, history.val_binary_accuracy], epochs),
+    panel(PANEL_W, TITLE_H, opts.metric ?? 'binary accuracy', [history.binary_accuracy, history.val_binary_accuracy], epochs),
     '</svg>',
     '',
   ].join('\n');

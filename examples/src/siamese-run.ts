@@ -5,12 +5,11 @@
  */
 import { join } from 'node:path';
 import { Rng, VERSION, backendName, kernelVariant } from '@tsnn/tensor';
-import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
-import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
+import { threadCount } from '@tsnn/tensor/pool.node';
 import {
-  BinaryAccuracy, DISTANCE, LOSSES, PROBABILITY, Precision, Recall, contrastiveDistanceLoss, decodeCheckpoint, decodeModel, encodeCheckpoint,
+  BinaryAccuracy, DISTANCE, LOSSES, PROBABILITY, Precision, Recall, contrastiveDistanceLoss, decodeModel, encodeCheckpoint,
   encodeModel, evaluate, fitAsync, initialFitState,
-  type Checkpoint, type Decision, type LossFn, type PairData, type Siamese,
+  type Decision, type LossFn, type PairData, type Siamese,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import type { SiameseOptions } from './cli.js';
@@ -18,7 +17,10 @@ import { ensureWritableDir, readInput, writeFileAtomic, writeHistory } from './f
 import { loadMnist, type IdxDataset } from './idx.js';
 import { modelFrom, scoreKind, siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
-import { EpochProgress, epochLine, epochOf, type Output } from './progress.js';
+import { EpochProgress, type Output } from './progress.js';
+import { CHECKPOINT, readRunCheckpoint, replayEpochs, withBackend, type StopSignal } from './run-common.js';
+
+export type { StopSignal } from './run-common.js';
 
 export interface SplitFigures {
   pairs: number;
@@ -48,15 +50,8 @@ export interface SiameseSummary {
   stopped?: { epoch: number; step: number; steps: number };
 }
 
-/** How the run is asked to stop early: the CLI sets `requested` on SIGINT; fit stops after the current step. */
-export interface StopSignal {
-  requested: boolean;
-}
-
 /** The settings a checkpoint pins: a resumed run takes them from the file. */
 type RunSettings = Pick<SiameseOptions, 'seed' | 'loss' | 'head' | 'limit' | 'batchSize' | 'dataDir'> & { epochs: number };
-
-const CHECKPOINT = 'checkpoint.tsnn';
 
 function figures(model: Siamese, data: PairData, loss: LossFn, decision: Decision): SplitFigures {
   const metrics = [new BinaryAccuracy(decision), new Precision(decision), new Recall(decision)];
@@ -68,18 +63,12 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 export async function runSiamese(opts: SiameseOptions, out: Output, stop: StopSignal = { requested: false }): Promise<SiameseSummary> {
   const t0 = performance.now();
-  useBackendFromEnv(opts.backend ?? undefined, opts.kernels ?? undefined); // flags first, then $TSNN_BACKEND / $TSNN_KERNELS
-  await useThreads(opts.threads); // a TsnnError for more than 1 thread on the js backend
-  try {
-    return await runOnBackend(opts, out, stop, t0);
-  } finally {
-    await stopThreads();
-  }
+  return withBackend(opts, () => runOnBackend(opts, out, stop, t0));
 }
 
 async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal, t0: number): Promise<SiameseSummary> {
   ensureWritableDir(opts.out);
-  const resumed = opts.resume ? readCheckpoint(join(opts.resume, CHECKPOINT)) : null;
+  const resumed = opts.resume ? readRunCheckpoint(join(opts.resume, CHECKPOINT), 'pnpm example:siamese', (s) => 'head' in s) : null;
   const settings: RunSettings = resumed
     ? { ...(resumed.meta.settings as RunSettings), epochs: opts.epochs ?? (resumed.meta.settings as RunSettings).epochs }
     : { seed: opts.seed, loss: opts.loss, head: opts.head, limit: opts.limit, batchSize: opts.batchSize, dataDir: opts.dataDir, epochs: opts.epochs ?? 20 };
@@ -126,9 +115,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
       rng.setState(resumed.rng);
       state = resumed.fit;
       out.line(`Resuming from ${join(opts.resume!, CHECKPOINT)}: epoch ${state.epoch}, step ${state.step} done, ${settings.epochs} epochs in all`);
-      for (let e = 0; e < state.epoch; e++) {
-        out.line(epochLine(epochOf(state.history, state.epochSeconds, e), settings.epochs, Math.ceil(trainData.size / settings.batchSize)));
-      }
+      replayEpochs(out, state, settings.epochs, Math.ceil(trainData.size / settings.batchSize));
     }
     const steps = Math.ceil(trainData.size / settings.batchSize);
     const progress = new EpochProgress(out, settings.epochs);
@@ -200,13 +187,6 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
     out.line(`Wrote ${['history.json', 'history.svg', 'summary.json', 'model.tsnn', CHECKPOINT].map((f) => join(opts.out, f)).join(', ')}`);
   }
   return summary;
-}
-
-function readCheckpoint(path: string): Checkpoint {
-  const bytes = readInput(path, '--resume');
-  const c = decodeCheckpoint(bytes, path);
-  if (!c.meta.settings) throw new Error(`${path}: not a checkpoint of pnpm example:siamese (no run settings in it)`);
-  return c;
 }
 
 function row(f: SplitFigures): string {

