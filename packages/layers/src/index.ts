@@ -29,5 +29,7 @@ export { LearningRateScheduler, ReduceLROnPlateau, type ReduceLROnPlateauOptions
 export { summary } from './models/summary.js';
 export { checkGradients, type GradCheckTarget, type GradCheckReport } from './training/gradcheck.js';
 export { encodeModel, encodeBundle, decodeModel, loadWeights, type NamedArray, crc32, MODEL_FORMAT_VERSION, ModelFormatError, type ModelManifest, type DecodedModel, type Saveable, type TensorEntry } from './io/serialize.js';
-export { layerFromConfig, mergeFromConfig, modelFromConfig, siameseFromConfig } from './models/from-config.js';
+export { layerFromConfig, mergeFromConfig, modelFromConfig, siameseFromConfig, type ConfiguredModel } from './models/from-config.js';
+export { saveModel, loadModel } from './io/model-file.js';
+export { toSafetensors, fromSafetensors, modelFromSafetensors, readSafetensors, SAFETENSORS_MAX_HEADER, TSNN_CONFIG_KEY, TSNN_CONFIG_CRC_KEY, type ParsedSafetensors, type SafetensorsEntry } from './io/safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type OptimizerStateLike } from './io/checkpoint.js';

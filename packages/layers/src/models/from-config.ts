@@ -53,8 +53,11 @@ function checkRng(op: string, rng: unknown): void {
   if (!(rng instanceof RngClass)) throw new TsnnError(`${op}: expected a generator (new Rng(seed)) as the second argument, to build the model's weights; got ${rng === undefined ? 'none' : typeof rng}`);
 }
 
+/** A model a config can describe. */
+export type ConfiguredModel = Sequential | Siamese;
+
 /** A built model (Sequential or Siamese) with fresh weights, shaped as the config says. */
-export function modelFromConfig(c: LayerConfig, rng: Rng): Sequential | Siamese {
+export function modelFromConfig(c: LayerConfig, rng: Rng): ConfiguredModel {
   if (!c || typeof c !== 'object') throw new TsnnError(`modelFromConfig: expected a model config object, got ${String(c)}`);
   if (c.kind === 'siamese') return siameseFromConfig(c, rng);
   checkRng('modelFromConfig', rng);
