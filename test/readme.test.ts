@@ -31,3 +31,25 @@ it('the README snippet runs and learns its toy task', async () => {
   expect(last, logs.join('\n')).toBeDefined();
   expect(Number(last!.split(' ').at(-1))).toBeGreaterThan(0.9);
 });
+
+it('the README classifier snippet trains, stops early, saves and reloads the same model', async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const m = /<!-- snippet:classifier:start -->\s*```ts\n([\s\S]*?)```\s*<!-- snippet:classifier:end -->/.exec(readme);
+  expect(m, 'README.md has a ```ts block between <!-- snippet:classifier:start --> and <!-- snippet:classifier:end -->').not.toBeNull();
+  const file = join(__dirname, '.readme-classifier.ts');
+  writeFileSync(file, m![1]);
+  const logs: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')));
+  try {
+    await import(file);
+  } finally {
+    spy.mockRestore();
+    rmSync(file, { force: true });
+  }
+  const text = logs.join('\n');
+  expect(text).toContain('history keys loss accuracy val_loss val_accuracy');
+  expect(text).toContain('reloaded model gives the same outputs: true');
+  const acc = logs.find((l) => l.startsWith('classifier accuracy'));
+  expect(acc, text).toBeDefined();
+  expect(Number(acc!.split(' ').at(-1))).toBeGreaterThan(0.9);
+});
