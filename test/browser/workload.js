@@ -27,16 +27,16 @@ export function workload({ T, L, O }) {
   // Every parameter's gradient against finite differences, in inference mode.
   const ctx = { training: false, rng };
   model.zeroGrad();
-  const call = model.forward(xa, xb, ctx);
+  const call = model.forward([xa, xb], ctx);
   call.backward(L.contrastiveLoss(y, call.y).dyPred);
-  const report = L.checkGradients(() => L.contrastiveLoss(y, model.forward(xa, xb, ctx).y).loss,
+  const report = L.checkGradients(() => L.contrastiveLoss(y, model.forward([xa, xb], ctx).y).loss,
     model.parameters().map(({ name, param }) => ({ name, value: param.value, grad: param.grad.slice() })));
   // Then train: dropout on, one batch, 100 steps.
   const optimizer = new O.RMSprop(model.parameters(), { learningRate: 0.01 });
   const losses = [];
   for (let step = 0; step < 100; step++) {
     model.zeroGrad();
-    const c = model.forward(xa, xb, { training: true, rng });
+    const c = model.forward([xa, xb], { training: true, rng });
     const r = L.contrastiveLoss(y, c.y);
     c.backward(r.dyPred);
     optimizer.step();
