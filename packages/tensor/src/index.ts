@@ -8,7 +8,8 @@ export { TsnnError, ShapeError, fmtShape } from './errors.js';
 export { kernels, useBackend, availableBackends, availableKernelVariants, backendName, kernelVariant, registerBackend,
   type BackendOptions, type BackendLoader } from './backend.js';
 export type { Kernels, BackendName, KernelVariant } from './kernels/kernels.js';
-export { referenceKernels, gemmReference } from './kernels/reference.js';
+export { referenceKernels, gemmReference, sparsifyReference, sparseGemmReference } from './kernels/reference.js';
+export { sparseMatrix, sparseCount, sparseLayout, type SparseMatrix, type SparseLayout } from './kernels/sparse.js';
 export { jsKernels, gemmBlocked } from './kernels/js.js';
 export { loadWasmKernels, loadWasmRuntime, instantiateWasm, defaultKernelVariant, type WasmRuntime } from './wasm/index.js';
 export { relaxedSimdSupported } from './wasm/relaxed.js';

@@ -17,6 +17,7 @@
  *   with a constant offset, ~8% faster than a Float64Array.
  */
 import type { Kernels } from './kernels.js';
+import { sparseGemmJs, sparsifyJs } from './sparse-js.js';
 
 // The panels of op(a) and then op(b); grown, never shrunk, so a warm gemm allocates nothing.
 // It starts with a double so that V8 stores it as unboxed doubles (PACKED_DOUBLE_ELEMENTS).
@@ -100,6 +101,8 @@ export const jsKernels: Kernels = {
   variant: 'strict',
   alloc: (n) => new Float32Array(n),
   gemm: gemmBlocked,
+  sparsify: sparsifyJs,
+  sparseGemm: sparseGemmJs,
   addBias(y, bias, rows, cols) {
     for (let r = 0, o = 0; r < rows; r++, o += cols) {
       for (let j = 0; j < cols; j++) y[o + j] += bias[j];

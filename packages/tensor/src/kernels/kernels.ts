@@ -6,6 +6,8 @@
  * op(b) is [k, n] (b is stored [n, k] when transB). beta is 0 (assign) or 1 (accumulate), so backprop
  * can add `xᵀ·dy` straight into a gradient without materialising a transpose.
  */
+import type { SparseMatrix } from './sparse.js';
+
 export interface Kernels {
   readonly name: BackendName;
   /**
@@ -17,6 +19,17 @@ export interface Kernels {
   alloc(n: number): Float32Array;
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: Float32Array, b: Float32Array, beta: 0 | 1, c: Float32Array): void;
+  /**
+   * Lists the nonzeros of x: [s.rows, s.cols] in s (by row and by column, see `sparse.ts`) and returns
+   * their count, or −1 if there are more than s.capacity (s is then unusable).
+   */
+  sparsify(x: Float32Array, s: SparseMatrix): number;
+  /**
+   * With x the matrix in s (built by sparsify): c[x.rows, n] = beta·c + x·b for b: [x.cols, n], or
+   * with transX c[x.cols, n] = beta·c + xᵀ·b for b: [x.rows, n]. Same bits as this backend's gemm
+   * on the dense x wherever b is finite.
+   */
+  sparseGemm(transX: boolean, s: SparseMatrix, n: number, b: Float32Array, beta: 0 | 1, c: Float32Array): void;
   /** y[r, j] += bias[j] for every row r of y: [rows, cols]. */
   addBias(y: Float32Array, bias: Float32Array, rows: number, cols: number): void;
   /** db[j] += Σ_r dy[r, j]. */

@@ -3,6 +3,7 @@
  * and they are slow on purpose: one multiply-add per loop turn, no blocking.
  */
 import type { Kernels } from './kernels.js';
+import { sparseInts, sparseLayout, type SparseMatrix } from './sparse.js';
 
 /** c[m, n] = beta·c + op(a)·op(b), with a double accumulator per output. */
 export function gemmReference(transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -20,11 +21,63 @@ export function gemmReference(transA: boolean, transB: boolean, m: number, n: nu
   }
 }
 
+/** Lists x's nonzeros row by row, then again column by column (rescanning x), as `sparse.ts` lays out. */
+export function sparsifyReference(x: Float32Array, s: SparseMatrix): number {
+  const { rows, cols, capacity } = s;
+  const L = sparseLayout(rows, cols, capacity), ints = sparseInts(s), vals = s.data;
+  const nonzero = (i: number, p: number) => x[i * cols + p] !== 0 || Number.isNaN(x[i * cols + p]);
+  let count = 0;
+  for (let i = 0; i < rows; i++) for (let p = 0; p < cols; p++) if (nonzero(i, p)) count++;
+  if (count > capacity) {
+    ints[L.rowStart + rows] = -1;
+    return -1;
+  }
+  let q = 0;
+  for (let i = 0; i < rows; i++) {
+    ints[L.rowStart + i] = q;
+    for (let p = 0; p < cols; p++) {
+      if (!nonzero(i, p)) continue;
+      ints[L.csrCol + q] = p;
+      vals[L.csrVal + q] = x[i * cols + p];
+      q++;
+    }
+  }
+  ints[L.rowStart + rows] = q;
+  q = 0;
+  for (let p = 0; p < cols; p++) {
+    ints[L.colStart + p] = q;
+    for (let i = 0; i < rows; i++) {
+      if (!nonzero(i, p)) continue;
+      ints[L.cscRow + q] = i;
+      vals[L.cscVal + q] = x[i * cols + p];
+      q++;
+    }
+  }
+  ints[L.colStart + cols] = q;
+  return count;
+}
+
+/** c = beta·c + x·b (or xᵀ·b), each entry one double sum over the listed nonzeros in their order. */
+export function sparseGemmReference(transX: boolean, s: SparseMatrix, n: number, b: Float32Array, beta: 0 | 1, c: Float32Array): void {
+  const L = sparseLayout(s.rows, s.cols, s.capacity), ints = sparseInts(s), vals = s.data;
+  // transX: the columns of x are the rows of xᵀ, listed in the CSC part.
+  const [m, start, index, value] = transX ? [s.cols, L.colStart, L.cscRow, L.cscVal] : [s.rows, L.rowStart, L.csrCol, L.csrVal];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let q = ints[start + i]; q < ints[start + i + 1]; q++) sum += vals[value + q] * b[ints[index + q] * n + j];
+      c[i * n + j] = beta === 0 ? sum : c[i * n + j] + sum;
+    }
+  }
+}
+
 export const referenceKernels: Kernels = {
   name: 'js',
   variant: 'strict',
   alloc: (n) => new Float32Array(n),
   gemm: gemmReference,
+  sparsify: sparsifyReference,
+  sparseGemm: sparseGemmReference,
   addBias(y, bias, rows, cols) {
     for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) y[r * cols + j] += bias[j];
   },

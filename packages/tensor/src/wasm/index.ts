@@ -7,6 +7,7 @@
  * place; others are copied into scratch, and outputs copied back (see `heap.ts`).
  */
 import type { KernelVariant, Kernels } from '../kernels/kernels.js';
+import { sparseCount, sparseLayout } from '../kernels/sparse.js';
 import { assemble, type FuncDef } from './assembler.js';
 import { bytesToFloat } from './bytes.js';
 import { elementwiseKernels } from './elementwise.js';
@@ -14,6 +15,7 @@ import { TILES, gemmPacked, type Tile } from './gemm.js';
 import { Heap } from './heap.js';
 import { packCols, packRows } from './pack.js';
 import { relaxedSimdSupported } from './relaxed.js';
+import { sparseGemm, sparsify } from './sparse.js';
 import { webAssembly, type WasmMemory } from './webassembly.js';
 
 /** Memory limits in 64 KiB pages: 16 MiB to start, at most 2 GiB (so byte addresses stay positive i32). */
@@ -45,7 +47,7 @@ export interface WasmRuntime {
 export function wasmFunctions(variant: KernelVariant = 'strict'): FuncDef[] {
   const { mr, nr } = TILES[variant];
   const widths = [...new Set([mr, nr])];
-  return [gemmPacked(variant), ...widths.flatMap((w) => [packRows(w), packCols(w)]), ...elementwiseKernels(variant), bytesToFloat()];
+  return [gemmPacked(variant), ...widths.flatMap((w) => [packRows(w), packCols(w)]), ...elementwiseKernels(variant), bytesToFloat(), sparsify(), sparseGemm()];
 }
 
 /** The module's bytes (imports `env.memory`, shared unless told). */
@@ -133,6 +135,28 @@ function wrap(heap: Heap, x: Record<string, WasmFn>, variant: KernelVariant, { m
         packA(transA)(pa, m, k, ap, m); // packCols reads the stride; packRows ignores it
         packB(transB)(pb, n, k, bp, n);
         x.gemmPacked(m, n, k, ap, bp, beta === 1 ? 1 : 0, pc, tmp);
+      });
+    },
+    sparsify(xs, s) {
+      const { rows, cols, capacity } = s, L = sparseLayout(rows, cols, capacity);
+      call(() => {
+        // x: [rows, cols]; s: the layout of sparse.ts, every part written here
+        const px = input(xs, rows * cols), ps = output(s.data, L.words, false);
+        x.sparsify(px, rows, cols, capacity,
+          ps + 4 * L.rowStart, ps + 4 * L.colStart, ps + 4 * L.csrCol, ps + 4 * L.csrVal, ps + 4 * L.cscRow, ps + 4 * L.cscVal);
+      });
+      return sparseCount(s);
+    },
+    sparseGemm(transX, s, n, b, beta, c) {
+      const L = sparseLayout(s.rows, s.cols, s.capacity);
+      // x·b: rows of x from the CSR part; xᵀ·b: rows of xᵀ (columns of x) from the CSC part
+      const [m, k, start, index, value] = transX
+        ? [s.cols, s.rows, L.colStart, L.cscRow, L.cscVal] : [s.rows, s.cols, L.rowStart, L.csrCol, L.csrVal];
+      if (m <= 0 || n <= 0) return;
+      call(() => {
+        // b: [k, n]; c: [m, n]
+        const ps = input(s.data, L.words), pb = input(b, k * n), pc = output(c, m * n, beta === 1);
+        x.sparseGemm(ps + 4 * start, ps + 4 * index, ps + 4 * value, m, n, pb, beta, pc);
       });
     },
     addBias(y, bias, rows, cols) {

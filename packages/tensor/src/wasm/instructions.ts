@@ -32,7 +32,7 @@ export const f32 = {
   const: (x: number): Bytes => [0x43, ...f32Bytes(x)],
   load: (addr: Bytes, offset = 0) => mem([0x2a], 2)(offset, addr),
   store: (addr: Bytes, value: Bytes, offset = 0) => mem([0x38], 2)(offset, addr, value),
-  eq: op(0x5b), lt: op(0x5d), gt: op(0x5e), ge: op(0x60),
+  eq: op(0x5b), ne: op(0x5c), lt: op(0x5d), gt: op(0x5e), ge: op(0x60),
   abs: op(0x8b), neg: op(0x8c), sqrt: op(0x91),
   add: op(0x92), sub: op(0x93), mul: op(0x94), div: op(0x95), min: op(0x96), max: op(0x97),
   /** Signed i32 to the nearest f32. */
@@ -53,7 +53,7 @@ export const f32x4 = {
   splat: simd(0x13),
   extractLane: (lane: number) => (v: Bytes): Bytes => [...v, 0xfd, ...uleb(0x1f), lane],
   const: (x: number): Bytes => f32x4.splat(f32.const(x)),
-  eq: simd(0x41), lt: simd(0x43), gt: simd(0x44), ge: simd(0x46),
+  eq: simd(0x41), ne: simd(0x42), lt: simd(0x43), gt: simd(0x44), ge: simd(0x46),
   nearest: simd(0x6a),
   abs: simd(0xe0), neg: simd(0xe1), sqrt: simd(0xe3),
   add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7), min: simd(0xe8), max: simd(0xe9),
@@ -86,6 +86,8 @@ export const i32x4 = {
   splat: simd(0x11),
   /** shl(v, count): count is an i32. */
   shl: simd(0xab), add: simd(0xae), sub: simd(0xb1),
+  /** One bit per lane, its top bit (an i32: bit l is lane l's sign bit). */
+  bitmask: simd(0xa4),
   /** Float to int, saturating, rounding toward zero. */
   truncSatF32x4: simd(0xf8),
   /** Lanes 0–3 / 4–7 of an i16x8, zero-extended. */
@@ -105,6 +107,7 @@ export const brIf = (depth: number, cond: Bytes): Bytes => [...cond, 0x0d, ...ul
 export const ifThen = (cond: Bytes, then: Bytes[], otherwise: Bytes[] = []): Bytes =>
   [...cond, 0x04, 0x40, ...then.flat(), ...(otherwise.length ? [0x05, ...otherwise.flat()] : []), 0x0b];
 export const select = op(0x1b);
+export const ret: Bytes = [0x0f];
 /** `cond ? a : b` yielding an f32, evaluating only the arm taken (so `a` may be an out-of-range load). */
 export const ifF32 = (cond: Bytes, a: Bytes, b: Bytes): Bytes => [...cond, 0x04, 0x7d, ...a, 0x05, ...b, 0x0b];
 
