@@ -1,7 +1,8 @@
 /**
  * The plain TypeScript sparse kernels (see `sparse.ts` for the layout).
  *
- * sparsify: one pass over x row by row writes the CSR part; the CSC part is then a counting sort of
+ * sparsify: a first pass counts the nonzeros (too many: −1, nothing written); a second, row by row,
+ * writes the CSR part; the CSC part is then a counting sort of
  * the CSR entries by column (count per column, prefix sums, scatter in row order), so x is read once.
  *
  * sparseGemm: each row of c is summed in a row of doubles, one listed nonzero at a time:
@@ -13,19 +14,21 @@ import { sparseInts, sparseLayout, type SparseMatrix } from './sparse.js';
 export function sparsifyJs(x: Float32Array, s: SparseMatrix): number {
   const { rows, cols, capacity } = s;
   const L = sparseLayout(rows, cols, capacity), ints = sparseInts(s), vals = s.data;
+  let count = 0;
+  for (let o = 0; o < rows * cols; o++) if (x[o] !== 0) count++; // NaN !== 0, so NaN counts
+  if (count > capacity) {
+    ints[L.rowStart + rows] = -1;
+    return -1;
+  }
   let q = 0;
   for (let i = 0, o = 0; i < rows; i++) {
     ints[L.rowStart + i] = q;
     for (let p = 0; p < cols; p++, o++) {
       const v = x[o];
-      if (v === 0) continue; // NaN !== 0, so NaN is kept
+      if (v === 0) continue;
       ints[L.csrCol + q] = p;
       vals[L.csrVal + q] = v;
       q++;
-    }
-    if (q > capacity) {
-      ints[L.rowStart + rows] = -1;
-      return -1;
     }
   }
   ints[L.rowStart + rows] = q;

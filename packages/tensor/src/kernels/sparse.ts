@@ -13,9 +13,10 @@
  *   cscRow[slots]       i32   row of each nonzero, column by column
  *   cscVal[slots]       f32   its value
  *
- * slots = capacity + cols: sparsify checks the count at the end of each row, so it may write up to
- * one row past the capacity before it gives up. rowStart[rows] is the count, or −1 when x had more
- * nonzeros than the capacity (then only the dense path can be used).
+ * slots = capacity + 1: the fast kernels append branch-free, writing every float they pass at the
+ * next free entry and advancing only past nonzeros, so they may write one entry past the last one.
+ * rowStart[rows] is the count, or −1 when x had more nonzeros than the capacity (sparsify counts them
+ * first and then writes nothing else: a dense input costs one pass that only reads).
  *
  * "Nonzero" means x ≠ 0: −0 counts as zero and NaN as nonzero. Skipping exact zeros leaves every sum
  * in the same order with the same terms (a zero term adds +0 or −0, which changes no partial sum:
@@ -44,7 +45,7 @@ export interface SparseLayout {
 }
 
 export function sparseLayout(rows: number, cols: number, capacity: number): SparseLayout {
-  const slots = capacity + cols;
+  const slots = capacity + 1;
   const colStart = rows + 1, csrCol = colStart + cols + 1;
   return {
     rowStart: 0, colStart, csrCol, csrVal: csrCol + slots, cscRow: csrCol + 2 * slots, cscVal: csrCol + 3 * slots,

@@ -84,6 +84,7 @@ export const nmadd = (variant: KernelVariant) => (acc: Bytes, a: Bytes, b: Bytes
 
 export const i32x4 = {
   splat: simd(0x11),
+  extractLane: (lane: number) => (v: Bytes): Bytes => [...v, 0xfd, ...uleb(0x1b), lane],
   /** shl(v, count): count is an i32. */
   shl: simd(0xab), add: simd(0xae), sub: simd(0xb1),
   /** One bit per lane, its top bit (an i32: bit l is lane l's sign bit). */

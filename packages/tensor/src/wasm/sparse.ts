@@ -3,11 +3,13 @@
  * start arrays hold entry numbers.
  *
  * sparsify(x, rows, cols, capacity, rowStart, colStart, csrCol, csrVal, cscRow, cscVal):
- *   CSR in one pass over x, four floats a turn: f32x4.ne(v, 0) → i32x4.bitmask, and a quad of zeros
- *   (most of them in MNIST's borders) costs one load, one compare and one branch. A quad with a
- *   nonzero writes all four (column, value) pairs and advances the count by each lane's bit, so there
- *   is no branch per float. After each row the count is checked against the capacity (−1: too many).
- *   The CSC part is then a counting sort of the CSR entries by column (as in `sparse-js.ts`).
+ *   A first pass only counts the nonzeros (four floats a turn: the f32x4.ne masks, −1 per nonzero
+ *   lane, summed in an i32x4); more than the capacity: −1 and nothing written, so a dense input
+ *   costs one read of x. Then the CSR part in one pass over x, four floats a turn: f32x4.ne(v, 0) →
+ *   i32x4.bitmask, and a quad of zeros (most of them in MNIST's borders) costs one load, one compare
+ *   and one branch. A quad with a nonzero writes all four (column, value) pairs and advances the
+ *   count by each lane's bit, so there is no branch per float. The CSC part is then a counting sort
+ *   of the CSR entries by column (as in `sparse-js.ts`).
  *
  * sparseGemm(start, index, value, m, n, b, beta, c): c[m, n] = beta·c + Σ over the listed nonzeros:
  *   row r of c is the sum over entries q of row r of value[q]·b[index[q], :]. Called with the CSR
@@ -29,7 +31,7 @@ const WIDE = 8;
 export function sparsify(): FuncDef {
   const f = new Fn('sparsify',
     { x: i32t, rows: i32t, cols: i32t, capacity: i32t, rowStart: i32t, colStart: i32t, csrCol: i32t, csrVal: i32t, cscRow: i32t, cscVal: i32t },
-    { i: i32t, p: i32t, q: i32t, px: i32t, quadEnd: i32t, rowEnd: i32t, mask: i32t, e: i32t, ca: i32t, d: i32t, v: v128t, s: f32t });
+    { i: i32t, p: i32t, q: i32t, px: i32t, quadEnd: i32t, rowEnd: i32t, mask: i32t, e: i32t, ca: i32t, d: i32t, v: v128t, s: f32t, cnt: v128t });
   const { get, set, inc, forRange } = f;
   const word = (base: string, idx: Bytes): Bytes => i32.add(get(base), i32.shl(idx, i32.const(2)));
   const whileBelow = (ptr: string, end: string, ...body: Bytes[]): Bytes =>
@@ -44,6 +46,25 @@ export function sparsify(): FuncDef {
   for (let l = 0; l < 4; l++) {
     lanes.push(...append(l, f32x4.extractLane(l)(get('v')), i32.and(i32.shr_u(get('mask'), i32.const(l)), i32.const(1))));
   }
+
+  const count: Bytes[] = [
+    set('cnt', i32x4.splat(i32.const(0))),
+    set('px', get('x')),
+    set('rowEnd', i32.add(get('x'), i32.shl(i32.mul(get('rows'), get('cols')), i32.const(2)))), // end of x
+    set('quadEnd', i32.add(get('x'), i32.shl(i32.and(i32.mul(get('rows'), get('cols')), i32.const(-4)), i32.const(2)))),
+    whileBelow('px', 'quadEnd',
+      set('cnt', i32x4.sub(get('cnt'), f32x4.ne(v128.load(get('px')), f32x4.const(0)))),
+      inc('px', i32.const(16))),
+    set('q', i32.add(i32.add(i32x4.extractLane(0)(get('cnt')), i32x4.extractLane(1)(get('cnt'))),
+      i32.add(i32x4.extractLane(2)(get('cnt')), i32x4.extractLane(3)(get('cnt'))))),
+    whileBelow('px', 'rowEnd',
+      inc('q', f32.ne(f32.load(get('px')), f32.const(0))),
+      inc('px', i32.const(4))),
+    ifThen(i32.gt_u(get('q'), get('capacity')), [
+      i32.store(word('rowStart', get('rows')), i32.const(-1)),
+      ret,
+    ]),
+  ];
 
   const csr: Bytes[] = [
     set('q', i32.const(0)), // q: byte offset of the next entry
@@ -63,11 +84,7 @@ export function sparsify(): FuncDef {
         set('s', f32.load(get('px'))),
         ...append(0, get('s'), f32.ne(get('s'), f32.const(0))),
         inc('px', i32.const(4)),
-        inc('p', i32.const(1))),
-      ifThen(i32.gt_u(get('q'), i32.shl(get('capacity'), i32.const(2))), [
-        i32.store(word('rowStart', get('rows')), i32.const(-1)),
-        ret,
-      ])),
+        inc('p', i32.const(1)))),
     i32.store(word('rowStart', get('rows')), i32.shr_u(get('q'), i32.const(2))),
   ];
 
@@ -93,7 +110,7 @@ export function sparsify(): FuncDef {
       i32.store(colWord(get('d')), i32.load(colWord(i32.sub(get('d'), i32.const(1)))))),
     i32.store(get('colStart'), i32.const(0)),
   ];
-  return f.def(...csr, ...csc);
+  return f.def(...count, ...csr, ...csc);
 }
 
 export function sparseGemm(): FuncDef {
