@@ -2,6 +2,7 @@ export { Tensor, tensor, zeros, sizeOf, sameShape, expectShape } from './tensor.
 export { matmul, type MatmulOptions } from './ops.js';
 export { Param, type NamedParam } from './param.js';
 export { Workspace, outTensor } from './workspace.js';
+export { sparseInput, useSparseInputs, sparseInputDensity, SPARSE_MAX_DENSITY } from './sparse-input.js';
 export { Rng, type RngState } from './rng.js';
 export { glorotUniform, glorotLimit, zerosInit } from './init.js';
 export { TsnnError, ShapeError, fmtShape } from './errors.js';

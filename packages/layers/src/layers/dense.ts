@@ -1,5 +1,7 @@
 /** Dense: y = f(x·W + b), kernel W: [in, units] (Keras layout, glorot-uniform), bias b: [units] (zeros). */
-import { Param, TsnnError, expectShape, glorotUniform, kernels, matmul, outTensor, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor';
+import {
+  Param, TsnnError, expectShape, glorotUniform, kernels, matmul, outTensor, sparseInput, type NamedParam, type Rng, type Tensor,
+} from '@tsnn/tensor';
 import { ACTIVATIONS, activationFn, type Activation } from './activations.js';
 import type { Call, Context, Layer, LayerConfig } from './layer.js';
 
@@ -37,17 +39,21 @@ export class Dense implements Layer {
     const batch = x.shape[0];
     const f = activationFn(this.activation);
     const k = kernels();
+    // x's nonzeros, listed once when they are few (e.g. pixels): then x·W and xᵀ·dz skip the zeros (same bits).
+    const xs = sparseInput(x, ctx.workspace);
     const y = outTensor(ctx.workspace, [batch, units]); // y: [batch, units]
-    matmul(x, W.tensor, { into: y }); // y = x·W
+    if (xs) k.sparseGemm(false, xs, units, W.value, 0, y.data); // y = x·W from x's nonzeros
+    else matmul(x, W.tensor, { into: y }); // y = x·W
     k.addBias(y.data, b.value, batch, units); // y += b (every row)
     f.forward(y.data, y.data, batch, units); // y = f(y)
 
-    // Saves x and y. dz = dy·f′ (from y); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ.
+    // Saves x (and its nonzeros xs) and y. dz = dy·f′ (from y); dW += xᵀ·dz; db += Σ_rows dz; dx = dz·Wᵀ.
     const backward = (dy: Tensor, inputGrad = true): Tensor | null => {
       expectShape(`Dense(${units}).backward`, dy.shape, [batch, units], 'dy');
       const dz = outTensor(ctx.workspace, [batch, units]); // dz: [batch, units]
       f.backward(y.data, dy.data, dz.data, batch, units); // dz = dy·f′
-      matmul(x, dz, { transA: true, into: W.gradTensor, accumulate: true }); // dW += xᵀ·dz
+      if (xs) k.sparseGemm(true, xs, units, dz.data, 1, W.grad); // dW += xᵀ·dz from x's nonzeros
+      else matmul(x, dz, { transA: true, into: W.gradTensor, accumulate: true }); // dW += xᵀ·dz
       k.sumRows(dz.data, b.grad, batch, units); // db += Σ_rows dz
       if (!inputGrad) return null;
       const dx = outTensor(ctx.workspace, [batch, inF]); // dx: [batch, in]
