@@ -1,0 +1,186 @@
+/**
+ * `pnpm --filter @tsnn/bench profile [--steps N] [--threads N] [--quick] [--to97]`: where a tsnn training
+ * step of the example's model spends its time, with the sparse-input path on and off, and on a dense input.
+ *
+ * Bench-only timing wrappers, nothing in the library changes: the active kernel set is replaced by one
+ * whose every kernel adds its time to a category, the pairs' `gather` and `Rng.prototype.fillMask` are
+ * wrapped the same way, and time inside a wrapped call is counted once (a gather's bytesToFloat counts
+ * as gather, not element-wise). Categories:
+ *   gemm            the dense products (kernels().gemm; split over threads with --threads)
+ *   sparse gemm     sparseGemm: the first Dense layer's x·W and xᵀ·dz on the sparse path
+ *   sparsify        listing the input's nonzeros (and, above the threshold, only counting them)
+ *   element-wise    addBias, sumRows, relu, sigmoid and their backwards, sub, mul (dropout's product)
+ *   dropout masks   Rng.fillMask: the uniform draws of the dropout masks
+ *   batch gather    PairData.gather: copying a batch's pixel bytes and scaling them (bytesToFloat)
+ *   optimizer       rmsprop
+ *   other           the rest of the step: layer and loss code in TypeScript, workspace, fit's loop
+ * and, per epoch, validation: evaluate() over 10,000 test pairs (its own kernels are not split up).
+ *
+ * Runs (each on the same pairs, seed 0, after 10 warm-up steps):
+ *   sparse on    the default (SPARSE_MAX_DENSITY): MNIST's first-layer input (density ~0.19) takes the sparse path
+ *   sparse off   useSparseInputs(0): every product dense, as before the sparse path existed
+ *   dense input, sparse on / off: the same pairs with inverted pixels (1 − pixel, density ~0.99), so the
+ *                density check turns the sparse path off by itself; shows what the check costs a dense input
+ * --to97: instead, train the example (validation every epoch, seed 0) until val_binary_accuracy first
+ * reaches 0.97, sparse on and then off, and print the seconds of training (and with validation) it took.
+ */
+import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
+import { Rng, SPARSE_MAX_DENSITY, kernels, registerBackend, useBackend, useSparseInputs, type Kernels } from '@tsnn/tensor';
+import { threadCount, useThreads } from '@tsnn/tensor/pool.node';
+import { contrastiveLoss, evaluate, fit, type PairData } from '@tsnn/layers';
+import { RMSprop } from '@tsnn/optimizers';
+import { siameseMlp } from '@tsnn/examples';
+import { EPOCH_PAIRS, loadBenchData } from './data.js';
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '200' }, threads: { type: 'string', default: '1' },
+    quick: { type: 'boolean', default: false }, to97: { type: 'boolean', default: false },
+  },
+});
+const threads = Number(values.threads);
+const steps = values.quick ? 20 : Number(values.steps);
+const WARMUP = 10, BATCH = 128, VAL_PAIRS = 10000;
+const STEPS_PER_EPOCH = EPOCH_PAIRS / BATCH;
+
+const CATEGORIES = ['gemm', 'sparse gemm', 'sparsify', 'element-wise', 'dropout masks', 'batch gather', 'optimizer'] as const;
+type Category = (typeof CATEGORIES)[number];
+const KERNEL_CATEGORY: Record<string, Category> = {
+  gemm: 'gemm', sparseGemm: 'sparse gemm', sparsify: 'sparsify', rmsprop: 'optimizer', adam: 'optimizer',
+  addBias: 'element-wise', sumRows: 'element-wise', relu: 'element-wise', reluBackward: 'element-wise', sigmoid: 'element-wise',
+  sigmoidBackward: 'element-wise', sub: 'element-wise', mul: 'element-wise', bytesToFloat: 'element-wise',
+};
+
+/** Exclusive milliseconds per category; a wrapped call inside another is taken out of the outer one. */
+const spent = new Map<Category, number>();
+let inner = 0; // ms spent in nested wrapped calls of the current outer call
+function timed<A extends unknown[], R>(cat: Category, fn: (...a: A) => R): (...a: A) => R {
+  return function (this: unknown, ...a: A): R {
+    const outerInner = inner;
+    inner = 0;
+    const t0 = performance.now();
+    try {
+      return fn.apply(this, a);
+    } finally {
+      const total = performance.now() - t0;
+      spent.set(cat, (spent.get(cat) ?? 0) + total - inner);
+      inner = outerInner + total;
+    }
+  };
+}
+
+await setup();
+const base = kernels();
+const wrapped = Object.fromEntries(Object.entries(base).map(([name, v]) =>
+  [name, typeof v === 'function' && KERNEL_CATEGORY[name] ? timed(KERNEL_CATEGORY[name], v as (...a: unknown[]) => unknown) : v])) as unknown as Kernels;
+registerBackend('wasm', () => wrapped);
+useBackend('wasm');
+const fillMask = Rng.prototype.fillMask;
+Rng.prototype.fillMask = timed('dropout masks', fillMask);
+
+async function setup(): Promise<void> {
+  useBackend('wasm');
+  if (threads > 1) await useThreads(threads);
+}
+
+/** The pairs with 1 − pixel on both sides (a dense input). */
+function inverted(d: PairData): PairData {
+  return {
+    ...d,
+    gather(idx, start, n, xa, xb, y) {
+      d.gather(idx, start, n, xa, xb, y);
+      for (let i = 0; i < n * d.features; i++) {
+        xa[i] = 1 - xa[i];
+        xb[i] = 1 - xb[i];
+      }
+    },
+  };
+}
+
+function withGatherTimed(d: PairData): PairData {
+  return { ...d, gather: timed('batch gather', d.gather.bind(d)) };
+}
+
+interface Profile {
+  name: string;
+  stepMs: number;
+  perCategory: Map<Category, number>;
+  validationSeconds: number;
+  density: number;
+}
+
+function profile(name: string, sparseDensity: number, dense: boolean): Profile {
+  useSparseInputs(sparseDensity);
+  const { rng, train, test } = loadBenchData(0, (WARMUP + steps) * BATCH, VAL_PAIRS);
+  const trainData = withGatherTimed(dense ? inverted(train) : train);
+  const testData = dense ? inverted(test) : test;
+  const model = siameseMlp(train.features, rng);
+  const optimizer = new RMSprop(model.parameters(), { learningRate: 1e-3, rho: 0.9, epsilon: 1e-7 });
+  let density = NaN;
+  const xa = new Float32Array(BATCH * train.features), xb = xa.slice(), yy = new Float32Array(BATCH);
+  trainData.gather(new Uint32Array(BATCH).map((_, i) => i), 0, BATCH, xa, xb, yy);
+  density = xa.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0) / xa.length;
+  let t0 = performance.now();
+  fit(model, trainData, {
+    epochs: 1, batchSize: BATCH, loss: contrastiveLoss, optimizer, rng,
+    onBatchEnd: (step) => {
+      const t = performance.now();
+      if (step === WARMUP) {
+        spent.clear();
+        t0 = t;
+      }
+    },
+  });
+  const totalMs = performance.now() - t0;
+  const perCategory = new Map(spent);
+  const v0 = performance.now();
+  evaluate(model, testData, { batchSize: BATCH, loss: contrastiveLoss, rng });
+  const validationSeconds = (performance.now() - v0) / 1000;
+  for (const [k, v] of perCategory) perCategory.set(k, v / steps);
+  return { name, stepMs: totalMs / steps, perCategory, validationSeconds, density };
+}
+
+function timeTo97(sparseDensity: number): string {
+  useSparseInputs(sparseDensity);
+  const { rng, train, test } = loadBenchData(0, EPOCH_PAIRS, VAL_PAIRS);
+  const model = siameseMlp(train.features, rng);
+  const optimizer = new RMSprop(model.parameters(), { learningRate: 1e-3, rho: 0.9, epsilon: 1e-7 });
+  let trainSeconds = 0, wallSeconds = 0, reached = '';
+  let t = performance.now();
+  fit(model, train, {
+    epochs: 20, batchSize: BATCH, loss: contrastiveLoss, optimizer, rng, validation: test,
+    onEpochEnd: (logs) => {
+      wallSeconds += (performance.now() - t) / 1000;
+      trainSeconds += logs.seconds;
+      t = performance.now();
+      if (!reached && logs.val_binary_accuracy! >= 0.97) {
+        reached = `epoch ${logs.epoch}: val_binary_accuracy ${logs.val_binary_accuracy!.toFixed(4)} after ${trainSeconds.toFixed(1)} s (fit's epoch seconds), ${wallSeconds.toFixed(1)} s wall`;
+      }
+    },
+    shouldStop: () => reached !== '',
+  });
+  return reached || 'not reached in 20 epochs';
+}
+
+console.log(`tsnn step profile, wasm backend, ${threadCount()} thread(s), ${steps} steps after ${WARMUP} warm-up, batch ${BATCH}, ` +
+  `threshold ${SPARSE_MAX_DENSITY}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+if (values.to97) {
+  for (const [name, d] of [['sparse on', SPARSE_MAX_DENSITY], ['sparse off', 0]] as const) console.log(`time to 97%, ${name}: ${timeTo97(d)}`);
+} else {
+  const runs = [
+    profile('sparse on', SPARSE_MAX_DENSITY, false), profile('sparse off', 0, false),
+    profile('dense input, sparse on', SPARSE_MAX_DENSITY, true), profile('dense input, sparse off', 0, true),
+  ];
+  const header = ['', ...runs.map((r) => `${r.name} (density ${r.density.toFixed(2)})`)];
+  console.log(`\n| ms per step | ${header.slice(1).join(' | ')} |`);
+  console.log(`|---|${runs.map(() => '---:').join('|')}|`);
+  for (const c of CATEGORIES) console.log(`| ${c} | ${runs.map((r) => (r.perCategory.get(c) ?? 0).toFixed(3)).join(' | ')} |`);
+  const known = (r: Profile) => [...r.perCategory.values()].reduce((s, v) => s + v, 0);
+  console.log(`| other | ${runs.map((r) => (r.stepMs - known(r)).toFixed(3)).join(' | ')} |`);
+  console.log(`| **step** | ${runs.map((r) => `**${r.stepMs.toFixed(3)}**`).join(' | ')} |`);
+  console.log(`| validation, s per 10k pairs | ${runs.map((r) => r.validationSeconds.toFixed(3)).join(' | ')} |`);
+  console.log(`| **s per epoch (${STEPS_PER_EPOCH.toFixed(0)} steps + validation)** | ${runs.map((r) => `**${((r.stepMs * STEPS_PER_EPOCH) / 1000 + r.validationSeconds).toFixed(2)}**`).join(' | ')} |`);
+  console.log(`\nload average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
+Rng.prototype.fillMask = fillMask;
