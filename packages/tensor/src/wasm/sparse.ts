@@ -16,14 +16,11 @@
  *   part (m = rows) this is x·b; with the CSC part (m = cols) it is xᵀ·b — one kernel for the forward
  *   product and the weight gradient. Row r is done 32 columns at a time in 8 f32x4 accumulators (per
  *   nonzero: one splat of the value, eight loads of b, eight multiply-adds), then 4 columns at a
- *   time, then single columns. Each entry is summed in float32 from 0 in the listed (ascending) order,
+ *   time, then single columns (in lane 0). The multiply-accumulate is `madd(variant)`. Each entry is summed in float32 from 0 in the listed (ascending) order,
  *   with the same multiply and add as `gemm.ts`, so the result has the dense gemm's bits.
  */
 import { f32t, i32t, v128t, type Bytes, type FuncDef, type ValType } from './assembler.js';
-import { Fn, block, br, brIf, f32, f32x4, i32, i32x4, ifThen, loop, ret, v128 } from './instructions.js';
-
-/** acc + a·b on f32x4: the one multiply-accumulate of sparseGemm. */
-const madd = (acc: Bytes, a: Bytes, b: Bytes): Bytes => f32x4.add(acc, f32x4.mul(a, b));
+import { Fn, block, br, brIf, f32, f32x4, i32, i32x4, ifThen, loop, madd, ret, v128, type KernelVariant } from './instructions.js';
 
 /** Accumulators of the widest column block. */
 const WIDE = 8;
@@ -113,7 +110,9 @@ export function sparsify(): FuncDef {
   return f.def(...count, ...csr, ...csc);
 }
 
-export function sparseGemm(): FuncDef {
+/** `variant`: the multiply-accumulate (strict: mul then add, as gemm.ts; relaxed: relaxed_madd). */
+export function sparseGemm(variant: KernelVariant = 'strict'): FuncDef {
+  const fma = madd(variant);
   const accs: Record<string, ValType> = {};
   for (let v = 0; v < WIDE; v++) accs[`c${v}`] = v128t;
   const f = new Fn('sparseGemm',
@@ -133,15 +132,18 @@ export function sparseGemm(): FuncDef {
       ...vs.map((v) => set(`c${v}`, f32x4.const(0))),
       overEntries(
         set('a', v128.load32Splat(i32.add(get('q'), get('vd')))),
-        ...vs.map((v) => set(`c${v}`, madd(get(`c${v}`), get('a'), v128.load(get('bp'), 16 * v))))),
+        ...vs.map((v) => set(`c${v}`, fma(get(`c${v}`), get('a'), v128.load(get('bp'), 16 * v))))),
       ifThen(get('beta'),
         vs.map((v) => v128.store(cAt, f32x4.add(v128.load(cAt, 16 * v), get(`c${v}`)), 16 * v)),
         vs.map((v) => v128.store(cAt, get(`c${v}`), 16 * v))),
     ];
   };
+  // One column, in lane 0 of c0 (the same multiply-accumulate as the vector blocks, so a relaxed
+  // variant fuses it too, as the dense gemm does in its edge tiles).
   const scalarColumn: Bytes[] = [
-    set('s', f32.const(0)),
-    overEntries(set('s', f32.add(get('s'), f32.mul(f32.load(i32.add(get('q'), get('vd'))), f32.load(get('bp')))))),
+    set('c0', f32x4.const(0)),
+    overEntries(set('c0', fma(get('c0'), v128.load32Splat(i32.add(get('q'), get('vd'))), v128.load32Splat(get('bp'))))),
+    set('s', f32x4.extractLane(0)(get('c0'))),
     ifThen(get('beta'),
       [f32.store(i32.add(get('cp'), get('jb')), f32.add(f32.load(i32.add(get('cp'), get('jb'))), get('s')))],
       [f32.store(i32.add(get('cp'), get('jb')), get('s'))]),
