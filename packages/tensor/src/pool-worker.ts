@@ -9,10 +9,12 @@
  *   NEXT     next chunk of rows to claim (Atomics.add)
  *   FAILED   id of a job in which a worker threw (it then exits)
  *   ARGS…    the job: transA, m, n, k and the byte addresses of a, packed a, packed b (already
- *            packed when the job opens), c
+ *            packed when the job opens), c; or, when KIND is 1, a sparseGemm: m, n, the byte
+ *            addresses of the sparse lists (START, INDEX, VALUE), b (in BP) and c
  *
  * A job splits c into chunks of whole MR-row panels. Whoever claims a chunk packs those rows of op(a)
- * and runs the tile kernel on them, so every element of c is computed by the same instructions in the
+ * and runs the tile kernel on them (a sparse job: runs sparseGemm on those rows of the list), so every
+ * element of c is computed by the same instructions in the
  * same order whichever thread (or how many) does it: results are bit-identical for any thread count.
  *
  * The worker's source is built from these functions' text (Function.prototype.toString), so they must
@@ -24,6 +26,7 @@
 export const CTL = {
   JOB: 0, ACTIVE: 16, NEXT: 32,
   TRANS_A: 64, M: 65, N: 66, K: 67, A: 68, AP: 69, BP: 70, C: 71, BETA: 72, CHUNK_ROWS: 73, CHUNKS: 74,
+  KIND: 75, START: 76, INDEX: 77, VALUE: 78,
   FAILED: 80, WORDS: 96,
 } as const;
 
@@ -34,11 +37,12 @@ export interface GemmFns {
   readonly packCols: Fn;
   readonly packRows: Fn;
   readonly gemmPacked: Fn;
+  readonly sparseGemm: Fn;
 }
 
 /** The MR-wide packing functions and the tile kernel from a module's exports. */
 export function gemmFns(exports: Record<string, unknown>, mr: number): GemmFns {
-  return { packCols: exports[`packCols${mr}`] as Fn, packRows: exports[`packRows${mr}`] as Fn, gemmPacked: exports.gemmPacked as Fn };
+  return { packCols: exports[`packCols${mr}`] as Fn, packRows: exports[`packRows${mr}`] as Fn, gemmPacked: exports.gemmPacked as Fn, sparseGemm: exports.sparseGemm as Fn };
 }
 
 /**
@@ -48,11 +52,16 @@ export function gemmFns(exports: Record<string, unknown>, mr: number): GemmFns {
 export function runGemmChunks(ctl: Int32Array, f: GemmFns, tmp: number): void {
   const transA = ctl[CTL.TRANS_A], m = ctl[CTL.M], n = ctl[CTL.N], k = ctl[CTL.K];
   const a = ctl[CTL.A], ap = ctl[CTL.AP], bp = ctl[CTL.BP], c = ctl[CTL.C], beta = ctl[CTL.BETA];
-  const chunkRows = ctl[CTL.CHUNK_ROWS], chunks = ctl[CTL.CHUNKS];
+  const chunkRows = ctl[CTL.CHUNK_ROWS], chunks = ctl[CTL.CHUNKS], sparse = ctl[CTL.KIND] === 1;
   for (;;) {
     const q = Atomics.add(ctl, CTL.NEXT, 1);
     if (q >= chunks) return;
     const r0 = q * chunkRows, rows = Math.min(chunkRows, m - r0);
+    if (sparse) {
+      // rows r0 … r0+rows of the list: their starts begin 4·r0 bytes in; b is in BP
+      f.sparseGemm(ctl[CTL.START] + 4 * r0, ctl[CTL.INDEX], ctl[CTL.VALUE], rows, n, bp, beta, c + 4 * r0 * n);
+      continue;
+    }
     const apq = ap + 4 * r0 * k; // panel r0/MR starts (r0/MR)·k·MR floats in
     // op(a) rows r0 … r0+rows: columns of a: [k, m] when transA, else rows of a: [m, k]
     if (transA) f.packCols(a + 4 * r0, rows, k, apq, m);

@@ -13,8 +13,9 @@
  * `pool-worker.ts`). With op(b) packed before the job opens, a worker never waits inside a job
  * (one sync point and one notify per gemm fewer, at no measurable cost: a 784×128 op(b) packs in ~14 µs).
  * Only gemms of at least `minWork` multiply-adds and two MR-row panels are split; the rest, and every
- * element-wise kernel, run on the calling thread. Results are bit-identical to the single-threaded
- * WASM gemm, whatever the thread count.
+ * element-wise kernel, run on the calling thread. sparseGemm (the sparse-input path) is split the same
+ * way, by rows of c, when its nonzeros · n reach `minWork` (sparsify stays on the calling thread).
+ * Results are bit-identical to the single-threaded WASM kernels, whatever the thread count.
  *
  * Waiting is "spin briefly, then sleep" (Atomics.wait / notify). Chunks are claimed dynamically, so a
  * worker that wakes late or is descheduled simply does fewer chunks; the caller waits for a worker
@@ -30,6 +31,7 @@
 import { kernels, registerBackend, useBackend } from './backend.js';
 import { TsnnError } from './errors.js';
 import type { Kernels } from './kernels/kernels.js';
+import { sparseLayout, type SparseMatrix } from './kernels/sparse.js';
 import { loadWasmKernels, loadWasmRuntime, type WasmRuntime } from './wasm/index.js';
 import { CTL, gemmFns, runGemmChunks, type GemmFns } from './pool-worker.js';
 import type { WasmMemory } from './wasm/webassembly.js';
@@ -99,6 +101,7 @@ class Pool {
     if (transB) x[`packRows${NR}`](pb, n, k, bp);
     else x[`packCols${NR}`](pb, n, k, bp, n);
     const chunkPanels = Math.ceil(panels / (this.threads * this.opts.chunksPerThread));
+    ctl[CTL.KIND] = 0;
     ctl[CTL.TRANS_A] = +transA;
     ctl[CTL.M] = m;
     ctl[CTL.N] = n;
@@ -111,8 +114,48 @@ class Pool {
     ctl[CTL.CHUNK_ROWS] = chunkPanels * MR;
     ctl[CTL.CHUNKS] = Math.ceil(panels / chunkPanels);
     ctl[CTL.NEXT] = 0;
+    this.run(`gemm ${m}×${n}×${k}`);
+  }
+
+  /**
+   * Same contract as Kernels.sparseGemm. Split by rows of c (rows of x, or of xᵀ with transX) when the
+   * multiply-adds (nonzeros · n) reach minWork; each row is still summed by one thread in list order.
+   */
+  sparseGemm(transX: boolean, s: SparseMatrix, n: number, b: Float32Array, beta: 0 | 1, c: Float32Array): void {
+    const L = sparseLayout(s.rows, s.cols, s.capacity);
+    const ints = new Int32Array(s.data.buffer, s.data.byteOffset, s.data.length);
+    const [m, k, start, index, value] = transX
+      ? [s.cols, s.rows, L.colStart, L.cscRow, L.cscVal] : [s.rows, s.cols, L.rowStart, L.csrCol, L.csrVal];
+    if (ints[L.rowStart + s.rows] * n < this.opts.minWork || m < 2 || n <= 0) {
+      this.rt.kernels.sparseGemm(transX, s, n, b, beta, c);
+      return;
+    }
+    const { heap } = this.rt;
+    const ctl = this.ctl;
+    heap.begin();
+    // b: [k, n]; c: [m, n]
+    const ps = heap.input(s.data, L.words), pb = heap.input(b, k * n), pc = heap.output(c, m * n, beta === 1);
+    const chunkRows = Math.ceil(m / (this.threads * this.opts.chunksPerThread));
+    ctl[CTL.KIND] = 1;
+    ctl[CTL.M] = m;
+    ctl[CTL.N] = n;
+    ctl[CTL.START] = ps + 4 * start;
+    ctl[CTL.INDEX] = ps + 4 * index;
+    ctl[CTL.VALUE] = ps + 4 * value;
+    ctl[CTL.BP] = pb;
+    ctl[CTL.C] = pc;
+    ctl[CTL.BETA] = beta;
+    ctl[CTL.CHUNK_ROWS] = chunkRows;
+    ctl[CTL.CHUNKS] = Math.ceil(m / chunkRows);
+    ctl[CTL.NEXT] = 0;
+    this.run(`sparseGemm ${m}×${n} (${transX ? 'xᵀ' : 'x'}: ${s.rows}×${s.cols})`);
+  }
+
+  /** Open the job whose arguments are in ctl, work on it alongside the workers, close it, wait for them. */
+  private run(what: string): void {
+    const ctl = this.ctl;
     const job = this.job = this.job === 0x7fffffff ? 1 : this.job + 1;
-    Atomics.store(ctl, CTL.JOB, job); // publishes the arguments and the packed op(b)
+    Atomics.store(ctl, CTL.JOB, job); // publishes the arguments (and a gemm's packed op(b))
     Atomics.notify(ctl, CTL.JOB);
     runGemmChunks(ctl, this.fns, this.tmp);
     // Close the job, then wait for the workers inside it to finish their chunks.
@@ -120,10 +163,10 @@ class Pool {
     for (let s = 0, active; (active = Atomics.load(ctl, CTL.ACTIVE)) !== 0; s++) {
       if (s >= this.opts.spin) Atomics.wait(ctl, CTL.ACTIVE, active);
     }
-    heap.end();
+    this.rt.heap.end();
     if (Atomics.load(ctl, CTL.FAILED) === job) {
       const why = this.failure ? `: ${this.failure.message}` : '';
-      throw new TsnnError(`gemm ${m}×${n}×${k}: a pool worker failed${why}; c is incomplete (the other threads carry on)`);
+      throw new TsnnError(`${what}: a pool worker failed${why}; c is incomplete (the other threads carry on)`);
     }
   }
 
@@ -174,6 +217,7 @@ export async function startThreads(n: number, options: ThreadOptions, spawn: Spa
     ...base,
     // A kernel set captured before stopThreads() keeps working, single-threaded.
     gemm: (...args) => (pool ? pool.gemm(...args) : base.gemm(...args)),
+    sparseGemm: (...args) => (pool ? pool.sparseGemm(...args) : base.sparseGemm(...args)),
   };
   pooled = kernelsWithPool;
   // Asking for the other variant while the pool runs gives that variant's plain (one-thread) kernels.

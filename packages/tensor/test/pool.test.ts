@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, TsnnError, gemmReference, kernels, useBackend, type Kernels } from '@tsnn/tensor';
+import { Rng, TsnnError, gemmReference, kernels, sparseMatrix, useBackend, type Kernels } from '@tsnn/tensor';
 import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import { loadWasmRuntime } from '../src/wasm/index.js';
 import { copyOf, expectClose, randomArray, wasm } from './wasm-helpers.js';
@@ -76,6 +76,30 @@ describe('useThreads(2): pooled wasm gemm', () => {
     const before = bytes();
     check(false, true, 16, 16, 200_000, 1, false, 7);
     expect(bytes()).toBeGreaterThan(Math.max(before, 48e6));
+  });
+
+  it('splits sparseGemm (x·b and xᵀ·b) bit-identically to 1 thread, on random shapes and densities', () => {
+    fc.assert(
+      fc.property(dim, dim, dim, fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom<0 | 1>(0, 1), fc.boolean(), fc.integer(),
+        (rows, cols, n, density, beta, inside, seed) => {
+          const rng = new Rng(seed);
+          const x = new Float32Array(rows * cols).map(() => (rng.uniform() < density ? rng.uniformIn(-1, 1) : 0));
+          const s = sparseMatrix(rows, cols, rows * cols, inside ? wasm().alloc : (len) => new Float32Array(len));
+          expect(pooled.sparsify(x, s)).toBe(x.filter((v) => v !== 0).length);
+          for (const transX of [false, true]) {
+            const [m, k] = transX ? [cols, rows] : [rows, cols];
+            const b = randomArray(k * n, rng, inside), c0 = randomArray(m * n + GUARD, rng, false);
+            const got = copyOf(c0, inside), single = copyOf(c0, inside), dense = copyOf(c0, inside);
+            pooled.sparseGemm(transX, s, n, b, beta, got);
+            wasm().sparseGemm(transX, s, n, b, beta, single);
+            wasm().gemm(transX, false, m, n, k, x, b, beta, dense);
+            const what = `pooled sparseGemm transX=${transX} ${rows}×${cols} n=${n} density=${density} beta=${beta} inside=${inside}`;
+            expectClose(`${what} (vs 1 thread)`, got, single, () => 0);
+            expectClose(`${what} (vs dense gemm)`, got, dense, () => 0);
+          }
+        }),
+      { numRuns: 60 },
+    );
   });
 
   it('leaves c alone outside its m·n floats in wasm memory', () => {
