@@ -14,6 +14,8 @@
  *   batch gather    PairData.gather: copying a batch's pixel bytes and scaling them (bytesToFloat)
  *   optimizer       rmsprop
  *   other           the rest of the step: layer and loss code in TypeScript, workspace, fit's loop
+ * Categories and validation are timed in this process's CPU time on 1 thread (the time spent descheduled
+ * by other jobs on a shared machine is left out; wall time is printed beside it), in wall time with --threads.
  * and, per epoch, validation: evaluate() over 10,000 test pairs (its own kernels are not split up).
  *
  * Runs (each on the same pairs, seed 0, after 10 warm-up steps):
@@ -52,6 +54,14 @@ const KERNEL_CATEGORY: Record<string, Category> = {
   sigmoidBackward: 'element-wise', sub: 'element-wise', mul: 'element-wise', bytesToFloat: 'element-wise',
 };
 
+/**
+ * The clock of the categories: this process's CPU time (process.cpuUsage: not the time spent descheduled,
+ * which on a machine shared with other jobs can be most of the wall time), or, with --threads > 1 (where
+ * the process's CPU time would include the workers'), wall time.
+ */
+const clock = threads > 1 ? () => performance.now() : cpuMs;
+const clockName = threads > 1 ? 'wall' : 'CPU';
+
 /** Exclusive milliseconds per category; a wrapped call inside another is taken out of the outer one. */
 const spent = new Map<Category, number>();
 let inner = 0; // ms spent in nested wrapped calls of the current outer call
@@ -59,11 +69,11 @@ function timed<A extends unknown[], R>(cat: Category, fn: (...a: A) => R): (...a
   return function (this: unknown, ...a: A): R {
     const outerInner = inner;
     inner = 0;
-    const t0 = performance.now();
+    const t0 = clock();
     try {
       return fn.apply(this, a);
     } finally {
-      const total = performance.now() - t0;
+      const total = clock() - t0;
       spent.set(cat, (spent.get(cat) ?? 0) + total - inner);
       inner = outerInner + total;
     }
@@ -105,8 +115,13 @@ function withGatherTimed(d: PairData): PairData {
 interface Profile {
   name: string;
   stepMs: number;
+  /** CPU time of the whole process (all threads) per step. */
+  cpuStepMs: number;
+  /** The step by the categories' clock (CPU on 1 thread, else wall): the total the categories add up to. */
+  stepByClock: number;
   perCategory: Map<Category, number>;
   validationSeconds: number;
+  validationByClock: number;
   density: number;
 }
 
@@ -121,7 +136,7 @@ function profile(name: string, sparseDensity: number, dense: boolean): Profile {
   const xa = new Float32Array(BATCH * train.features), xb = xa.slice(), yy = new Float32Array(BATCH);
   trainData.gather(new Uint32Array(BATCH).map((_, i) => i), 0, BATCH, xa, xb, yy);
   density = xa.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0) / xa.length;
-  let t0 = performance.now();
+  let t0 = performance.now(), cpu0 = cpuMs();
   fit(model, trainData, {
     epochs: 1, batchSize: BATCH, loss: contrastiveLoss, optimizer, rng,
     onBatchEnd: (step) => {
@@ -129,16 +144,23 @@ function profile(name: string, sparseDensity: number, dense: boolean): Profile {
       if (step === WARMUP) {
         spent.clear();
         t0 = t;
+        cpu0 = cpuMs();
       }
     },
   });
-  const totalMs = performance.now() - t0;
+  const totalMs = performance.now() - t0, cpuStepMs = (cpuMs() - cpu0) / steps;
+  const stepByClock = threads > 1 ? totalMs / steps : cpuStepMs;
   const perCategory = new Map(spent);
-  const v0 = performance.now();
+  const v0 = performance.now(), vc0 = clock();
   evaluate(model, testData, { batchSize: BATCH, loss: contrastiveLoss, rng });
-  const validationSeconds = (performance.now() - v0) / 1000;
+  const validationSeconds = (performance.now() - v0) / 1000, validationByClock = (clock() - vc0) / 1000;
   for (const [k, v] of perCategory) perCategory.set(k, v / steps);
-  return { name, stepMs: totalMs / steps, perCategory, validationSeconds, density };
+  return { name, stepMs: totalMs / steps, stepByClock, perCategory, validationSeconds, validationByClock, density, cpuStepMs };
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function timeTo97(sparseDensity: number): string {
@@ -173,14 +195,17 @@ if (values.to97) {
     profile('dense input, sparse on', SPARSE_MAX_DENSITY, true), profile('dense input, sparse off', 0, true),
   ];
   const header = ['', ...runs.map((r) => `${r.name} (density ${r.density.toFixed(2)})`)];
-  console.log(`\n| ms per step | ${header.slice(1).join(' | ')} |`);
+  console.log(`\n| ${clockName} ms per step | ${header.slice(1).join(' | ')} |`);
   console.log(`|---|${runs.map(() => '---:').join('|')}|`);
   for (const c of CATEGORIES) console.log(`| ${c} | ${runs.map((r) => (r.perCategory.get(c) ?? 0).toFixed(3)).join(' | ')} |`);
   const known = (r: Profile) => [...r.perCategory.values()].reduce((s, v) => s + v, 0);
-  console.log(`| other | ${runs.map((r) => (r.stepMs - known(r)).toFixed(3)).join(' | ')} |`);
-  console.log(`| **step** | ${runs.map((r) => `**${r.stepMs.toFixed(3)}**`).join(' | ')} |`);
-  console.log(`| validation, s per 10k pairs | ${runs.map((r) => r.validationSeconds.toFixed(3)).join(' | ')} |`);
-  console.log(`| **s per epoch (${STEPS_PER_EPOCH.toFixed(0)} steps + validation)** | ${runs.map((r) => `**${((r.stepMs * STEPS_PER_EPOCH) / 1000 + r.validationSeconds).toFixed(2)}**`).join(' | ')} |`);
+  console.log(`| other | ${runs.map((r) => (r.stepByClock - known(r)).toFixed(3)).join(' | ')} |`);
+  console.log(`| **step, ${clockName}** | ${runs.map((r) => `**${r.stepByClock.toFixed(3)}**`).join(' | ')} |`);
+  console.log(`| step, wall ms | ${runs.map((r) => r.stepMs.toFixed(3)).join(' | ')} |`);
+  console.log(`| step, CPU ms (process, all threads) | ${runs.map((r) => r.cpuStepMs.toFixed(3)).join(' | ')} |`);
+  console.log(`| validation, ${clockName} s per 10k pairs | ${runs.map((r) => r.validationByClock.toFixed(3)).join(' | ')} |`);
+  console.log(`| s per epoch, wall (${STEPS_PER_EPOCH.toFixed(0)} steps + validation) | ${runs.map((r) => ((r.stepMs * STEPS_PER_EPOCH) / 1000 + r.validationSeconds).toFixed(2)).join(' | ')} |`);
+  console.log(`| **s per epoch, ${clockName} (${STEPS_PER_EPOCH.toFixed(0)} steps + validation)** | ${runs.map((r) => `**${((r.stepByClock * STEPS_PER_EPOCH) / 1000 + r.validationByClock).toFixed(2)}**`).join(' | ')} |`);
   console.log(`\nload average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 Rng.prototype.fillMask = fillMask;

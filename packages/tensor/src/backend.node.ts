@@ -6,6 +6,7 @@
 import { availableBackends, availableKernelVariants, kernels, useBackend } from './backend.js';
 import type { BackendName, KernelVariant, Kernels } from './kernels/kernels.js';
 import { TsnnError } from './errors.js';
+import { sparseInputDensity, useSparseInputs } from './sparse-input.js';
 
 declare const process: { env: Record<string, string | undefined> };
 
@@ -16,6 +17,7 @@ declare const process: { env: Record<string, string | undefined> };
  */
 export function useBackendFromEnv(name: string | undefined = process.env.TSNN_BACKEND,
   variant: string | undefined = process.env.TSNN_KERNELS): Kernels {
+  useSparseInputsFromEnv();
   const v = variant === '' ? undefined : variant;
   if (v !== undefined && v !== 'strict' && v !== 'relaxed') {
     throw new TsnnError(`TSNN_KERNELS must be 'strict' or 'relaxed', got '${v}' (available here: ${availableKernelVariants().join(', ')})`);
@@ -26,4 +28,17 @@ export function useBackendFromEnv(name: string | undefined = process.env.TSNN_BA
   }
   const backend = (name === undefined || name === '' ? availableBackends()[0] : name) as BackendName;
   return useBackend(backend, v === undefined ? {} : { kernels: v as KernelVariant });
+}
+
+/**
+ * Apply `value` (default: $TSNN_SPARSE_DENSITY), the density up to which layers take the sparse-input
+ * path (0 turns it off; see sparse-input.ts); without one, keep the setting. Returns the setting in use.
+ * Throws a TsnnError for anything but a number in [0, 1].
+ */
+export function useSparseInputsFromEnv(value: string | undefined = process.env.TSNN_SPARSE_DENSITY): number {
+  if (value === undefined || value === '') return sparseInputDensity();
+  const d = Number(value);
+  if (!(d >= 0 && d <= 1)) throw new TsnnError(`TSNN_SPARSE_DENSITY must be a number in [0, 1] (0: off), got '${value}'`);
+  useSparseInputs(d);
+  return d;
 }
