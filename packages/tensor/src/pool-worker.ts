@@ -14,8 +14,8 @@
  *
  * A job splits c into chunks of whole MR-row panels. Whoever claims a chunk packs those rows of op(a)
  * and runs the tile kernel on them (a sparse job: runs sparseGemm on those rows of the list), so every
- * element of c is computed by the same instructions in the
- * same order whichever thread (or how many) does it: results are bit-identical for any thread count.
+ * element of c is computed by the same instructions in the same order whichever thread (or how many)
+ * does it: results are bit-identical for any thread count.
  *
  * The worker's source is built from these functions' text (Function.prototype.toString), so they must
  * stay self-contained: no imports, no closures, no nested functions (tsx's keepNames would wrap those
