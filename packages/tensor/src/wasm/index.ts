@@ -47,7 +47,7 @@ export interface WasmRuntime {
 export function wasmFunctions(variant: KernelVariant = 'strict'): FuncDef[] {
   const { mr, nr } = TILES[variant];
   const widths = [...new Set([mr, nr])];
-  return [gemmPacked(variant), ...widths.flatMap((w) => [packRows(w), packCols(w)]), ...elementwiseKernels(variant), bytesToFloat(), sparsify(), sparseGemm()];
+  return [gemmPacked(variant), ...widths.flatMap((w) => [packRows(w), packCols(w)]), ...elementwiseKernels(variant), bytesToFloat(), sparsify(), sparseGemm(variant)];
 }
 
 /** The module's bytes (imports `env.memory`, shared unless told). */
