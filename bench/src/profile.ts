@@ -188,6 +188,9 @@ console.log(`tsnn step profile, wasm backend, ${threadCount()} thread(s), ${step
 if (values.to97) {
   for (const [name, d] of [['sparse on', SPARSE_MAX_DENSITY], ['sparse off', 0]] as const) console.log(`time to 97%, ${name}: ${timeTo97(d)}`);
 } else {
+  // A first, unreported run: the first profile in a process otherwise pays for the JIT's warm-up of the
+  // TypeScript around the kernels (dropout masks, layer code) beyond the 10 warm-up steps.
+  profile('warm-up', SPARSE_MAX_DENSITY, false);
   const runs = [
     profile('sparse on', SPARSE_MAX_DENSITY, false), profile('sparse off', 0, false),
     profile('dense input, sparse on', SPARSE_MAX_DENSITY, true), profile('dense input, sparse off', 0, true),
