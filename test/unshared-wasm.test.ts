@@ -3,7 +3,8 @@
  * must be the same run as over the shared one: same seed, same kernels, bit-identical weights.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Rng, instantiateWasm, loadWasmKernels, registerBackend, useBackend } from '@tsnn/tensor';
+import { Rng, useBackend } from '@tsnn/tensor';
+import { instantiateWasm, loadWasmKernels, registerBackend } from '@tsnn/tensor/internal';
 import { Dense, Dropout, Sequential, Siamese, Subtract, contrastiveLoss, fit, pairArrays } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 

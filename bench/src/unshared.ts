@@ -4,7 +4,8 @@
  * steps of the example's model on real MNIST pairs with the WASM kernels over shared memory, over unshared
  * memory, and with the TypeScript kernels, in turn, for three rounds; prints ms per step.
  */
-import { Rng, instantiateWasm, loadWasmKernels, registerBackend, useBackend } from '@tsnn/tensor';
+import { Rng, useBackend } from '@tsnn/tensor';
+import { instantiateWasm, loadWasmKernels, registerBackend } from '@tsnn/tensor/internal';
 import { contrastiveLoss, fit } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import { siameseMlp } from '@tsnn/examples';

@@ -31,6 +31,7 @@ for (const pkg of ['tensor', 'layers', 'optimizers']) {
 const PAGE = `<!doctype html><meta charset="utf-8"><pre id="out">pending</pre>
 <script type="importmap">{ "imports": {
   "@tsnn/tensor": "/packages/tensor/dist/index.js",
+  "@tsnn/tensor/internal": "/packages/tensor/dist/internal.js",
   "@tsnn/layers": "/packages/layers/dist/index.js",
   "@tsnn/optimizers": "/packages/optimizers/dist/index.js" } }</script>
 <script type="module">
@@ -48,8 +49,8 @@ const PAGE = `<!doctype html><meta charset="utf-8"><pre id="out">pending</pre>
     };
   }
   try {
-    const [T, L, O, { workload }] = await Promise.all([import('@tsnn/tensor'), import('@tsnn/layers'), import('@tsnn/optimizers'), import('/test/browser/workload.js')]);
-    out.textContent = JSON.stringify({ isolated: self.crossOriginIsolated, sharedMemory: T.loadWasmRuntime()?.shared ?? null, ...workload({ T, L, O }) });
+    const [T, TI, L, O, { workload }] = await Promise.all([import('@tsnn/tensor'), import('@tsnn/tensor/internal'), import('@tsnn/layers'), import('@tsnn/optimizers'), import('/test/browser/workload.js')]);
+    out.textContent = JSON.stringify({ isolated: self.crossOriginIsolated, sharedMemory: TI.loadWasmRuntime()?.shared ?? null, ...workload({ T, L, O }) });
   } catch (e) {
     out.textContent = JSON.stringify({ error: String(e && e.stack || e) });
   }

@@ -11,7 +11,3 @@ export function glorotUniform(out: Float32Array, fanIn: number, fanOut: number, 
 export function glorotLimit(fanIn: number, fanOut: number): number {
   return Math.sqrt(6 / (fanIn + fanOut));
 }
-
-export function zerosInit(out: Float32Array): Float32Array {
-  return out.fill(0);
-}

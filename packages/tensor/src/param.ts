@@ -1,5 +1,7 @@
 /** A trainable parameter: a value and its gradient of equal length, side by side (convnetjs's w / dw). */
 import { kernels } from './backend.js';
+import { TsnnError, fmtShape } from './errors.js';
+import { fmtBytes } from './floats.js';
 import { Tensor, sizeOf } from './tensor.js';
 
 export class Param {
@@ -15,9 +17,9 @@ export class Param {
   constructor(shape: readonly number[], value?: Float32Array) {
     this.shape = shape;
     const n = sizeOf(shape);
-    this.value = kernels().alloc(n);
+    this.value = allocFor(shape, n);
     if (value) this.value.set(value);
-    this.grad = kernels().alloc(n);
+    this.grad = allocFor(shape, n);
     this.tensor = new Tensor(shape, this.value);
     this.gradTensor = new Tensor(shape, this.grad);
   }
@@ -35,4 +37,14 @@ export class Param {
 export interface NamedParam {
   name: string;
   param: Param;
+}
+
+/** n floats from the active backend, or a TsnnError naming the parameter's shape (e.g. Dense(1e9)'s kernel). */
+function allocFor(shape: readonly number[], n: number): Float32Array {
+  try {
+    return kernels().alloc(n);
+  } catch (e) {
+    if (!(e instanceof RangeError || e instanceof TsnnError)) throw e;
+    throw new TsnnError(`Param ${fmtShape(shape)}: cannot allocate ${n} floats (${fmtBytes(4 * n)}) for its value and as many for its gradient`);
+  }
 }

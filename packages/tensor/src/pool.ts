@@ -77,8 +77,12 @@ class Pool {
   private job = 0;
   private readonly fns: GemmFns;
 
-  /** `tmp`: n consecutive MR×NR-float buffers in wasm memory, one per thread (the caller's first). */
-  constructor(readonly rt: WasmRuntime, readonly threads: number, readonly opts: Required<ThreadOptions>, readonly tmp: number) {
+  /** Byte address of `tmpView`: n consecutive MR×NR-float buffers in wasm memory, one per thread (the caller's first). */
+  readonly tmp: number;
+
+  /** `tmpView` is held here so that its wasm block stays allocated (not reclaimed) while the workers write to it. */
+  constructor(readonly rt: WasmRuntime, readonly threads: number, readonly opts: Required<ThreadOptions>, readonly tmpView: Float32Array) {
+    this.tmp = tmpView.byteOffset;
     this.fns = gemmFns(rt.exports, rt.tile.mr);
   }
 
@@ -201,7 +205,7 @@ export async function startThreads(n: number, options: ThreadOptions, spawn: Spa
   }
   const opts = { ...DEFAULTS, ...options };
   const { mr, nr } = rt.tile;
-  const p = new Pool(rt, n, opts, rt.heap.alloc(mr * nr * n).byteOffset);
+  const p = new Pool(rt, n, opts, rt.heap.alloc(mr * nr * n));
   try {
     for (let t = 1; t < n; t++) {
       const init = { module: rt.module, memory: rt.memory, ctl: p.ctl.buffer as SharedArrayBuffer, tmp: p.tmp + 4 * mr * nr * t, spin: opts.spin, mr };

@@ -4,6 +4,8 @@
  * One `Rng` is passed explicitly to everything that needs randomness; its state can be read and restored
  * so a run can resume bit-identically.
  */
+import { TsnnError } from './errors.js';
+
 export interface RngState {
   s: [number, number, number, number];
   /** The second Box–Muller value, kept for the next `normal()` call (NaN when there is none). */
@@ -31,7 +33,7 @@ export class Rng {
   private readonly words = new Uint32Array(4);
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed)) throw new RangeError(`Rng: seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(seed)) throw new TsnnError(`Rng: seed must be an integer, got ${seed}`);
     const next = splitmix32(seed);
     this.a = next();
     this.b = next();
@@ -80,7 +82,7 @@ export class Rng {
 
   /** Uniform integer in [0, n), without modulo bias. */
   int(n: number): number {
-    if (!(Number.isInteger(n) && n > 0 && n <= 4294967296)) throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!(Number.isInteger(n) && n > 0 && n <= 4294967296)) throw new TsnnError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     let x = this.uint32();
     while (x >= limit) x = this.uint32();
@@ -117,16 +119,29 @@ export class Rng {
   }
 
   setState(state: RngState): void {
+    const why = rngStateProblem(state);
+    if (why) throw new TsnnError(`Rng.setState: ${why}`);
     const [a, b, c, d] = state.s;
-    for (const v of state.s) {
-      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`Rng.setState: bad state word ${v}`);
-    }
     this.a = a;
     this.b = b;
     this.c = c;
     this.d = d;
     this.spare = state.spare ?? NaN;
   }
+}
+
+/** Why `state` is not a generator state (four words in [0, 2^32) and a number or NaN as spare), or null. */
+export function rngStateProblem(state: unknown): string | null {
+  const st = state as Partial<RngState> | null;
+  if (typeof st !== 'object' || st === null) return `expected { s, spare }, got ${String(state)}`;
+  if (!Array.isArray(st.s) || st.s.length !== 4) return `s must be 4 words, got ${JSON.stringify(st.s)}`;
+  const bad = st.s.find((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff);
+  if (bad !== undefined) return `bad state word ${bad} (each must be an integer in [0, 2^32))`;
+  const spare = st.spare;
+  if (spare !== undefined && !(typeof spare === 'number' && (Number.isFinite(spare) || Number.isNaN(spare)))) {
+    return `spare must be a finite number or NaN, got ${String(spare)}`;
+  }
+  return null;
 }
 
 /**

@@ -3,6 +3,7 @@
  * Layers pass tensors forward and gradients (also tensors) backward by hand.
  */
 import { ShapeError, fmtShape } from './errors.js';
+import { newFloats } from './floats.js';
 
 export class Tensor {
   readonly shape: readonly number[];
@@ -16,7 +17,7 @@ export class Tensor {
     this.shape = shape;
     // An ordinary, garbage-collected array: long-lived buffers (parameters, workspaces, optimizer state)
     // come from kernels().alloc instead, so the WASM backend can use them without copying.
-    this.data = data ?? new Float32Array(n);
+    this.data = data ?? newFloats(n, `Tensor${fmtShape(shape)}`);
   }
 
   get size(): number {

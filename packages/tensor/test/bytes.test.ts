@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, jsKernels, referenceKernels as ref, type Kernels } from '@tsnn/tensor';
+import { Rng, type Kernels } from '@tsnn/tensor';
+import { jsKernels, referenceKernels as ref } from '@tsnn/tensor/internal';
 import { expectClose, wasm } from './wasm-helpers.js';
 
 const backends: [string, () => Kernels][] = [['js', () => jsKernels], ['wasm', wasm]];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, firstMismatch, jsKernels, referenceKernels } from '@tsnn/tensor';
+import { Rng, firstMismatch } from '@tsnn/tensor';
+import { jsKernels, referenceKernels } from '@tsnn/tensor/internal';
 
 function randomArray(n: number, rng: Rng, scale = 4): Float32Array {
   const a = new Float32Array(n);

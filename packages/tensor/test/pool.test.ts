@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, TsnnError, gemmReference, kernels, sparseMatrix, useBackend, type Kernels } from '@tsnn/tensor';
+import { Rng, TsnnError, kernels, useBackend, type Kernels } from '@tsnn/tensor';
+import { gemmReference, sparseMatrix } from '@tsnn/tensor/internal';
 import { stopThreads, threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import { loadWasmRuntime } from '../src/wasm/index.js';
 import { copyOf, expectClose, randomArray, wasm } from './wasm-helpers.js';

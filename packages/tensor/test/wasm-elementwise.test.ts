@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, referenceKernels as ref } from '@tsnn/tensor';
+import { Rng } from '@tsnn/tensor';
+import { referenceKernels as ref } from '@tsnn/tensor/internal';
 import { VARIANTS, copyOf, expectClose, randomArray, rel, testVariant, wasm } from './wasm-helpers.js';
 
 // Lengths around multiples of 4 exercise the vector loop and the 0–3 element tail.

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, gemmReference } from '@tsnn/tensor';
+import { Rng } from '@tsnn/tensor';
+import { gemmReference } from '@tsnn/tensor/internal';
 import { VARIANTS, copyOf, expectClose, randomArray, testVariant, wasm } from './wasm-helpers.js';
 
 const EDGE = [1, 3, 5, 127, 129];

@@ -18,6 +18,7 @@
  */
 import type { Kernels } from './kernels.js';
 import { sparseGemmJs, sparsifyJs } from './sparse-js.js';
+import { jsAlloc } from '../floats.js';
 
 // The panels of op(a) and then op(b); grown, never shrunk, so a warm gemm allocates nothing.
 // It starts with a double so that V8 stores it as unboxed doubles (PACKED_DOUBLE_ELEMENTS).
@@ -99,7 +100,7 @@ export function gemmBlocked(transA: boolean, transB: boolean, m: number, n: numb
 export const jsKernels: Kernels = {
   name: 'js',
   variant: 'strict',
-  alloc: (n) => new Float32Array(n),
+  alloc: (n) => jsAlloc(n),
   gemm: gemmBlocked,
   sparsify: sparsifyJs,
   sparseGemm: sparseGemmJs,

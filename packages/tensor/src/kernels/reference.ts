@@ -4,6 +4,7 @@
  */
 import type { Kernels } from './kernels.js';
 import { sparseInts, sparseLayout, type SparseMatrix } from './sparse.js';
+import { newFloats } from '../floats.js';
 
 /** c[m, n] = beta·c + op(a)·op(b), with a double accumulator per output. */
 export function gemmReference(transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -74,7 +75,7 @@ export function sparseGemmReference(transX: boolean, s: SparseMatrix, n: number,
 export const referenceKernels: Kernels = {
   name: 'js',
   variant: 'strict',
-  alloc: (n) => new Float32Array(n),
+  alloc: (n) => newFloats(n),
   gemm: gemmReference,
   sparsify: sparsifyReference,
   sparseGemm: sparseGemmReference,

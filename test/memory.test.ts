@@ -1,0 +1,41 @@
+/**
+ * Memory is given back with no dispose(): the wasm heap's own counters (not RSS, not the test runner's
+ * heap) measured in child processes that run nothing else (see memory/*.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+interface Stats { liveBuffers: number; liveBytes: number; freeBytes: number; topBytes: number; memoryBytes: number; reclaimed: number }
+
+function run(script: string, ...args: string[]): string[] {
+  const file = new URL(`./memory/${script}`, import.meta.url).pathname;
+  const cwd = new URL('..', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--conditions=source', file, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`${script} exited with ${r.status ?? r.signal}: ${r.stderr}`);
+  return r.stdout.trim().split('\n');
+}
+
+describe('wasm memory over long-lived processes', () => {
+  it('3,000 models, optimizers and fit calls in one process: the wasm memory stops growing after the first rounds', () => {
+    const lines = run('sweep.ts', '3000', '250').map((l) => JSON.parse(l) as Stats & { round: number });
+    expect(lines).toHaveLength(12);
+    const [first, ...rest] = lines;
+    for (const s of rest) {
+      expect(s.memoryBytes, `round ${s.round}`).toBe(first.memoryBytes); // grew once at most, in the first 250 rounds
+      // Between rounds only one model, its optimizer and workspaces are referenced (≈ 30 buffers).
+      expect(s.liveBuffers, `round ${s.round}`).toBeLessThan(100);
+      expect(s.topBytes, `round ${s.round}`).toBeLessThanOrEqual(s.memoryBytes);
+    }
+    expect(rest.at(-1)!.reclaimed).toBeGreaterThan(100_000); // ≈ 50 buffers a round, given back
+  });
+
+  it('1,200 training steps on one model: the wasm heap and the JS heap stay flat', () => {
+    const { before, after, epochs } = JSON.parse(run('long-run.ts')[0]) as { before: { heap: Stats; jsHeapUsed: number }; after: { heap: Stats; jsHeapUsed: number }; epochs: number };
+    expect(epochs).toBe(62);
+    expect(after.heap.memoryBytes).toBe(before.heap.memoryBytes);
+    expect(after.heap.liveBuffers).toBeLessThanOrEqual(before.heap.liveBuffers);
+    expect(after.heap.topBytes).toBeLessThanOrEqual(before.heap.topBytes);
+    // The history grows by 60 small records. Keeping even one [32, 16] activation per step would add ≥ 2.4 MB.
+    expect(after.jsHeapUsed - before.jsHeapUsed).toBeLessThan(500_000);
+  });
+});
