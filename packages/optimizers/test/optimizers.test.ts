@@ -7,6 +7,7 @@ function scalar(name: string, value: number): NamedParam {
 }
 
 describe('RMSprop', () => {
+  afterEach(() => void useBackend('wasm')); // the default where it loads
   it("reproduces Keras's docstring example: lr 0.1, θ = 10, loss θ²/2 → 9.683772 after one step", () => {
     const p = scalar('theta', 10);
     const opt = new RMSprop([p], { learningRate: 0.1 });
@@ -15,16 +16,22 @@ describe('RMSprop', () => {
     expect(p.param.value[0]).toBeCloseTo(9.683772, 6);
   });
 
-  it('follows v ← ρv + (1−ρ)g², θ ← θ − lr·g/sqrt(v + ε) over several steps (Keras defaults)', () => {
-    const p = scalar('w', 1);
-    const opt = new RMSprop([p]);
+  it("Keras's defaults: lr 0.001, rho 0.9, epsilon 1e-7", () => {
+    const opt = new RMSprop([scalar('w', 1)]);
     expect([opt.learningRate, opt.rho, opt.epsilon]).toEqual([0.001, 0.9, 1e-7]);
+  });
+
+  it.each(['js', 'wasm'] as const)('follows v ← ρv + (1−ρ)g², θ ← θ − lr·g/sqrt(v + ε) over several steps (%s)', (backend) => {
+    useBackend(backend);
+    const p = scalar('w', 1);
+    // A large ε, so that where it sits matters: ε outside the root (PyTorch's form) is off by > 1e-3 here.
+    const opt = new RMSprop([p], { learningRate: 0.01, epsilon: 0.1 });
     let theta = 1, v = 0;
-    for (const g of [0.5, -2, 3, 0.25]) {
+    for (const g of [0.5, -2, 3, 0.25, 1e-4]) {
       p.param.grad[0] = g;
       opt.step();
       v = 0.9 * v + 0.1 * g * g;
-      theta -= (0.001 * g) / Math.sqrt(v + 1e-7);
+      theta -= (0.01 * g) / Math.sqrt(v + 0.1);
       expect(p.param.value[0]).toBeCloseTo(theta, 6);
     }
   });

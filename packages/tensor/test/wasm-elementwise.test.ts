@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '@tsnn/tensor';
 import { referenceKernels as ref } from '@tsnn/tensor/internal';
-import { VARIANTS, copyOf, expectClose, randomArray, rel, testVariant, wasm } from './wasm-helpers.js';
+import { VARIANTS, copyOf, expectClose, expectGuards, guarded, randomArray, rel, testVariant, wasm } from './wasm-helpers.js';
 
 // Lengths around multiples of 4 exercise the vector loop and the 0–3 element tail.
 const len = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 300 }));
@@ -29,17 +29,25 @@ function compare(name: OpName, n: number, seed: number, inside: boolean, alias: 
   const scale = name === 'sigmoid' ? 40 : 3;
   const ins = Array.from({ length: inputs }, () => randomArray(n, rng, false, -scale, scale));
   if (name === 'reluBackward') ref.relu(ins[0], ins[0], n); // y is a relu output: zeros and positives
+  // Every array is followed by guard floats: a kernel that writes past n fails (in wasm memory, the
+  // guards sit right after the array, not in alignment padding).
+  const wholes: Float32Array[] = [];
   const run = (k: typeof ref, copy: (x: Float32Array) => Float32Array) => {
     const args = ins.map(copy);
     const out = alias < 0 ? copy(new Float32Array(n)) : args[alias];
     (k[name] as unknown as Op)(...args, out, n);
     return { args, out };
   };
-  const got = run(wasm(), (x) => copyOf(x, inside));
+  const got = run(wasm(), (x) => {
+    const g = guarded(x, inside);
+    wholes.push(g.whole);
+    return g.view;
+  });
   const want = run(ref, (x) => x.slice());
   const what = `${name} n=${n} inside=${inside} alias=${alias}`;
   expectClose(what, got.out, want.out, rel(want.out, rtol, atol));
   got.args.forEach((x, i) => i !== alias && expectClose(`${what} input ${i}`, x, want.args[i], () => 0));
+  for (const w of wholes) expectGuards(what, w, n);
 }
 
 describe.each(VARIANTS)('wasm element-wise kernels against the reference (%s kernels)', (variant) => {
@@ -90,9 +98,12 @@ describe.each(VARIANTS)('wasm element-wise kernels against the reference (%s ker
     fc.assert(fc.property(len, fc.integer(), fc.boolean(), fc.double({ min: 1e-4, max: 0.5, noNaN: true }),
       fc.double({ min: 0.5, max: 0.999, noNaN: true }), fc.constantFrom(1e-7, 1e-3), (n, seed, inside, lr, rho, eps) => {
         const rng = new Rng(seed);
-        const theta = randomArray(n, rng, inside), g = randomArray(n, rng, inside), v = randomArray(n, rng, inside, 0, 1);
+        const th = guarded(randomArray(n, rng, false), inside), g = randomArray(n, rng, inside), vg = guarded(randomArray(n, rng, false, 0, 1), inside);
+        const theta = th.view, v = vg.view;
         const thetaWant = theta.slice(), vWant = v.slice(), gWant = g.slice();
         wasm().rmsprop(theta, g, v, n, lr, rho, eps);
+        expectGuards('rmsprop θ', th.whole, n);
+        expectGuards('rmsprop v', vg.whole, n);
         ref.rmsprop(thetaWant, gWant, vWant, n, lr, rho, eps);
         const what = `rmsprop n=${n} lr=${lr} rho=${rho} eps=${eps}`;
         expectClose(`${what} v`, v, vWant, rel(vWant, 1e-6, 1e-7));
@@ -108,10 +119,12 @@ describe.each(VARIANTS)('wasm element-wise kernels against the reference (%s ker
       fc.double({ min: 0.5, max: 0.99, noNaN: true }), fc.double({ min: 0.9, max: 0.9999, noNaN: true }), fc.constantFrom(1e-7, 1e-3),
       (n, seed, inside, alpha, beta1, beta2, eps) => {
         const rng = new Rng(seed);
-        const theta = randomArray(n, rng, inside), g = randomArray(n, rng, inside);
-        const m = randomArray(n, rng, inside), v = randomArray(n, rng, inside, 0, 1);
+        const th = guarded(randomArray(n, rng, false), inside), g = randomArray(n, rng, inside);
+        const mg = guarded(randomArray(n, rng, false), inside), vg = guarded(randomArray(n, rng, false, 0, 1), inside);
+        const theta = th.view, m = mg.view, v = vg.view;
         const thetaWant = theta.slice(), mWant = m.slice(), vWant = v.slice();
         wasm().adam(theta, g, m, v, n, alpha, beta1, beta2, eps);
+        for (const [what, x] of [['θ', th], ['m', mg], ['v', vg]] as const) expectGuards(`adam ${what}`, x.whole, n);
         ref.adam(thetaWant, g, mWant, vWant, n, alpha, beta1, beta2, eps);
         const what = `adam n=${n} alpha=${alpha} beta1=${beta1} beta2=${beta2} eps=${eps}`;
         expectClose(`${what} m`, m, mWant, rel(mWant, 1e-6, 1e-7));

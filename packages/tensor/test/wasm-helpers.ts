@@ -48,3 +48,22 @@ export function expectClose(what: string, got: ArrayLike<number>, want: ArrayLik
 
 /** Relative-plus-absolute tolerance against the reference value. */
 export const rel = (want: ArrayLike<number>, rtol: number, atol: number) => (i: number) => atol + rtol * Math.abs(want[i]);
+
+/** Floats written after an array's end, to catch a kernel that runs past n (an overrun of 1–3 floats). */
+export const GUARD = 3;
+const GUARD_VALUE = -12345.5;
+
+/** x's values followed by GUARD guard floats, inside wasm memory or not: `view` is the first x.length. */
+export function guarded(x: Float32Array, inside: boolean): { view: Float32Array; whole: Float32Array } {
+  const whole = inside ? wasm().alloc(x.length + GUARD) : new Float32Array(x.length + GUARD);
+  whole.set(x);
+  whole.fill(GUARD_VALUE, x.length);
+  return { view: whole.subarray(0, x.length), whole };
+}
+
+/** Throws unless the guard floats after `whole`'s first n are untouched. */
+export function expectGuards(what: string, whole: Float32Array, n: number): void {
+  for (let i = n; i < whole.length; i++) {
+    if (whole[i] !== GUARD_VALUE) throw new Error(`${what}: wrote ${whole[i]} at [${i}], ${i - n + 1} past the end of ${n} floats`);
+  }
+}
