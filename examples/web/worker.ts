@@ -6,7 +6,8 @@
  * every epoch. Pausing stops fit after the current step; resuming continues from the saved FitState, so a
  * paused run ends exactly where an uninterrupted one does.
  */
-import { Rng, VERSION, backendName, instantiateWasm, kernelVariant, kernels, loadWasmRuntime, registerBackend, useBackend } from '@tsnn/tensor';
+import { Rng, VERSION, backendName, kernelVariant, kernels, useBackend } from '@tsnn/tensor';
+import { instantiateWasm, loadWasmRuntime, registerBackend } from '@tsnn/tensor/internal';
 import {
   BinaryAccuracy, DISTANCE, LOSSES, PROBABILITY, Precision, Recall, contrastiveDistanceLoss, decodeModel, encodeModel, evaluate, fitAsync,
   initialFitState, pairArrays, predict,

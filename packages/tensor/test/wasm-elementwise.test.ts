@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '@tsnn/tensor';
 import { referenceKernels as ref } from '@tsnn/tensor/internal';
-import { VARIANTS, copyOf, expectClose, expectGuards, guarded, randomArray, rel, testVariant, wasm } from './wasm-helpers.js';
+import { VARIANTS, expectClose, expectGuards, guarded, randomArray, rel, testVariant, wasm } from './wasm-helpers.js';
 
 // Lengths around multiples of 4 exercise the vector loop and the 0–3 element tail.
 const len = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 300 }));
