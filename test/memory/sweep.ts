@@ -33,7 +33,7 @@ for (let round = 1; round <= rounds; round++) {
   model.build(features, rng);
   const optimizer = new RMSprop(model.parameters(), { learningRate: 1e-3 * (1 + (round % 7)) });
   fit(model, data, { epochs: 1, batchSize: 32, loss: contrastiveLoss, optimizer, rng });
-  predict(model, data, { rng }); // the model's inference workspace too
+  predict(model, data); // the model's inference workspace too
   await nextTask();
   if (round % every === 0) {
     for (let i = 0; i < 3; i++) { // collect, then let the finalizers of collected buffers run (a later task)
