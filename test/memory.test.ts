@@ -2,22 +2,31 @@
  * Memory is given back with no dispose(): the wasm heap's own counters (not RSS, not the test runner's
  * heap) measured in child processes that run nothing else (see memory/*.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 interface Stats { liveBuffers: number; liveBytes: number; freeBytes: number; topBytes: number; memoryBytes: number; reclaimed: number }
 
-function run(script: string, ...args: string[]): string[] {
+/** Run a script of memory/ in a child (async: the test worker's event loop stays free); its stdout lines. */
+function run(script: string, ...args: string[]): Promise<string[]> {
   const file = new URL(`./memory/${script}`, import.meta.url).pathname;
   const cwd = new URL('..', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--conditions=source', file, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`${script} exited with ${r.status ?? r.signal}: ${r.stderr}`);
-  return r.stdout.trim().split('\n');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--conditions=source', file, ...args], { cwd });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      if (status !== 0) reject(new Error(`${script} exited with ${status ?? signal}: ${stderr}`));
+      else resolve(stdout.trim().split('\n'));
+    });
+  });
 }
 
 describe('wasm memory over long-lived processes', () => {
-  it('3,000 models, optimizers and fit calls in one process: the wasm memory stops growing after the first rounds', () => {
-    const lines = run('sweep.ts', '3000', '250').map((l) => JSON.parse(l) as Stats & { round: number });
+  it('3,000 models, optimizers and fit calls in one process: the wasm memory stops growing after the first rounds', async () => {
+    const lines = (await run('sweep.ts', '3000', '250')).map((l) => JSON.parse(l) as Stats & { round: number });
     expect(lines).toHaveLength(12);
     const [first, ...rest] = lines;
     for (const s of rest) {
@@ -29,8 +38,8 @@ describe('wasm memory over long-lived processes', () => {
     expect(rest.at(-1)!.reclaimed).toBeGreaterThan(100_000); // ≈ 50 buffers a round, given back
   });
 
-  it('1,200 training steps on one model: the wasm heap and the JS heap stay flat', () => {
-    const { before, after, epochs } = JSON.parse(run('long-run.ts')[0]) as { before: { heap: Stats; jsHeapUsed: number }; after: { heap: Stats; jsHeapUsed: number }; epochs: number };
+  it('1,200 training steps on one model: the wasm heap and the JS heap stay flat', async () => {
+    const { before, after, epochs } = JSON.parse((await run('long-run.ts'))[0]) as { before: { heap: Stats; jsHeapUsed: number }; after: { heap: Stats; jsHeapUsed: number }; epochs: number };
     expect(epochs).toBe(62);
     expect(after.heap.memoryBytes).toBe(before.heap.memoryBytes);
     expect(after.heap.liveBuffers).toBeLessThanOrEqual(before.heap.liveBuffers);

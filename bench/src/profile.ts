@@ -29,7 +29,8 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { Rng, SPARSE_MAX_DENSITY, kernels, registerBackend, useBackend, useSparseInputs, type Kernels } from '@tsnn/tensor';
+import { Rng, SPARSE_MAX_DENSITY, kernels, useBackend, useSparseInputs, type Kernels } from '@tsnn/tensor';
+import { registerBackend } from '@tsnn/tensor/internal';
 import { threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import { contrastiveLoss, evaluate, fit, type PairData } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';

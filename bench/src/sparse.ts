@@ -18,7 +18,8 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { useBackend, sparseMatrix, SPARSE_MAX_DENSITY, type BackendName } from '@tsnn/tensor';
+import { useBackend, SPARSE_MAX_DENSITY, type BackendName } from '@tsnn/tensor';
+import { sparseMatrix } from '@tsnn/tensor/internal';
 import { loadMnist } from '@tsnn/examples';
 import { FULL_TIMING, QUICK_TIMING } from './timing.js';
 

@@ -3,11 +3,12 @@
  * a run stopped at any point and resumed ends bit-identical to an uninterrupted one; Ctrl-C writes a
  * checkpoint and exits 130; SIGKILL at any moment leaves the last complete checkpoint loadable.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runNode } from './spawn.js';
 import { decodeCheckpoint } from '@tsnn/layers';
 import { parseSiameseArgs } from '../src/cli.js';
 import { runSiamese, type StopSignal } from '../src/siamese-run.js';
@@ -70,12 +71,12 @@ describe('checkpoint and resume (pnpm example:siamese)', () => {
     bytes[bytes.length - 10] ^= 0xff;
     writeFileSync(file, bytes);
     const before = readFileSync(join(out, 'model.tsnn'));
-    const r = spawnSync(process.execPath, cliArgs(['--resume', out, '--epochs', '2']), { encoding: 'utf8' });
+    const r = await runNode(cliArgs(['--resume', out, '--epochs', '2']));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/error: .*checkpoint\.tsnn: checksum mismatch/);
     expect(readFileSync(file).equals(bytes)).toBe(true);
     expect(readFileSync(join(out, 'model.tsnn')).equals(before)).toBe(true);
-    const missing = spawnSync(process.execPath, cliArgs(['--resume', tmp()]), { encoding: 'utf8' });
+    const missing = await runNode(cliArgs(['--resume', tmp()]));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/error: --resume .*checkpoint\.tsnn: cannot read it \(no such file\)/);
   });

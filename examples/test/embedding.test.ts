@@ -4,11 +4,11 @@
  * (measured: 0.21–0.29 over seeds 0–2, chance 0.10; two epochs on 20,000 pairs reach 0.74 (seed 0) and 0.78 (seed 1)), and write
  * a valid PNG, a scatter SVG, the summary and a model that `pnpm example:fewshot` reads as a distance.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runNode } from './spawn.js';
 import { decodeModel } from '@tsnn/layers';
 import { parseEmbeddingArgs } from '../src/embedding-cli.js';
 import { runEmbedding } from '../src/embedding-run.js';
@@ -54,21 +54,20 @@ describe('pnpm example:embedding on real MNIST', () => {
 });
 
 describe('the embedding command line', () => {
-  const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', join(__dirname, '../src/embedding.ts'), ...args], { encoding: 'utf8', cwd: join(__dirname, '..') });
+  const cli = (args: string[]) => runNode(['--import', 'tsx', '--conditions=source', join(__dirname, '../src/embedding.ts'), ...args], { cwd: join(__dirname, '..') });
 
-  it('a wrong or malformed flag prints the usage and exits with status 2; --help exits 0', () => {
+  it('a wrong or malformed flag prints the usage and exits with status 2; --help exits 0', async () => {
     for (const args of [['--epochs', 'ten'], ['--bogus'], ['--epochs', '0'], ['--out', ''], ['extra']]) {
-      const r = cli(args);
+      const r = await cli(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('Usage: pnpm example:embedding');
     }
-    const help = cli(['--help']);
+    const help = await cli(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--limit N');
   });
 
-  it('parses the defaults', () => {
+  it('parses the defaults', async () => {
     const o = parseEmbeddingArgs([])!;
     expect([o.epochs, o.seed, o.limit, o.dataDir]).toEqual([10, 0, null, null]);
     expect(o.out.endsWith('examples/out/embedding')).toBe(true);

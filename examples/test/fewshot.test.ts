@@ -6,11 +6,11 @@
  * (1-NN in even a random 128-d embedding reaches ≈ 0.88 — random ReLU features keep pixel distances — so
  * that figure says little about training and is only checked for sanity.)
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runNode } from './spawn.js';
 import { Rng } from '@tsnn/tensor';
 import { encodeModel } from '@tsnn/layers';
 import { parseSiameseArgs } from '../src/cli.js';
@@ -64,12 +64,11 @@ describe('pnpm example:fewshot on real MNIST', () => {
 });
 
 describe('the fewshot command line', () => {
-  const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', join(__dirname, '../src/fewshot.ts'), ...args], { encoding: 'utf8', cwd: join(__dirname, '..') });
+  const cli = (args: string[]) => runNode(['--import', 'tsx', '--conditions=source', join(__dirname, '../src/fewshot.ts'), ...args], { cwd: join(__dirname, '..') });
 
-  it('a missing model file says how to make one and exits 1', () => {
+  it('a missing model file says how to make one and exits 1', async () => {
     const out = tmp('fewshot-cli');
-    const r = cli(['--weights', join(out, 'nope.tsnn'), '--out', out]);
+    const r = await cli(['--weights', join(out, 'nope.tsnn'), '--out', out]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`no model file at ${join(out, 'nope.tsnn')}`);
     expect(r.stderr).toContain('pnpm example:siamese');
@@ -77,13 +76,13 @@ describe('the fewshot command line', () => {
     expect(existsSync(join(out, 'fewshot.json'))).toBe(false);
   });
 
-  it('a wrong or malformed flag prints the usage and exits with status 2; --help exits 0', () => {
+  it('a wrong or malformed flag prints the usage and exits with status 2; --help exits 0', async () => {
     for (const args of [['--draws', '0'], ['--bogus'], ['--weights', ''], ['--seed', '-1']]) {
-      const r = cli(args);
+      const r = await cli(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('Usage: pnpm example:fewshot');
     }
-    const help = cli(['--help']);
+    const help = await cli(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--weights FILE');
   });

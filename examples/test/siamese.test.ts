@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runNode } from './spawn.js';
 import { parseSiameseArgs, type SiameseOptions } from '../src/cli.js';
 import { runSiamese } from '../src/siamese-run.js';
 import type { Output } from '../src/progress.js';
@@ -63,37 +63,36 @@ describe('pnpm example:siamese on real MNIST', () => {
 });
 
 describe('the command line', () => {
-  const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', join(__dirname, '../src/siamese.ts'), ...args], { encoding: 'utf8', cwd: join(__dirname, '..') });
+  const cli = (args: string[]) => runNode(['--import', 'tsx', '--conditions=source', join(__dirname, '../src/siamese.ts'), ...args], { cwd: join(__dirname, '..') });
 
-  it('a wrong or malformed flag prints the usage and exits with status 2', () => {
+  it('a wrong or malformed flag prints the usage and exits with status 2', async () => {
     for (const args of [['--epochs', 'ten'], ['--bogus'], ['--loss', 'mse'], ['--eval-only'], ['--epochs', '0']]) {
-      const r = cli(args);
+      const r = await cli(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('Usage: pnpm example:siamese');
     }
   });
 
-  it('--help prints the usage and exits 0', () => {
-    const r = cli(['--help']);
+  it('--help prints the usage and exits 0', async () => {
+    const r = await cli(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('--data-dir DIR');
   });
 
-  it('an --out folder that cannot be written is a clear error before any training', () => {
-    const r = cli(['--out', '/etc/hostname/sub']);
+  it('an --out folder that cannot be written is a clear error before any training', async () => {
+    const r = await cli(['--out', '/etc/hostname/sub']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error: --out /etc/hostname/sub: cannot write there (ENOTDIR)');
     expect(r.stdout).not.toContain('Epoch');
   });
 
-  it('a --weights path that is a folder or missing is a clear error naming it', () => {
-    expect(cli(['--weights', tmpdir(), '--eval-only']).stderr).toContain(`error: --weights ${tmpdir()}: cannot read it (is a directory, not a file)`);
-    expect(cli(['--weights', '/no/such/model.tsnn', '--eval-only']).stderr).toContain('error: --weights /no/such/model.tsnn: cannot read it (no such file)');
+  it('a --weights path that is a folder or missing is a clear error naming it', async () => {
+    expect((await cli(['--weights', tmpdir(), '--eval-only'])).stderr).toContain(`error: --weights ${tmpdir()}: cannot read it (is a directory, not a file)`);
+    expect((await cli(['--weights', '/no/such/model.tsnn', '--eval-only'])).stderr).toContain('error: --weights /no/such/model.tsnn: cannot read it (no such file)');
   });
 
-  it('a bad data folder is a one-line error, exit status 1, no stack trace', () => {
-    const r = cli(['--data-dir', '/nonexistent-dir', '--out', mkdtempSync(join(tmpdir(), 'tsnn-cli-'))]);
+  it('a bad data folder is a one-line error, exit status 1, no stack trace', async () => {
+    const r = await cli(['--data-dir', '/nonexistent-dir', '--out', mkdtempSync(join(tmpdir(), 'tsnn-cli-'))]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/error: .*nonexistent-dir.*train-images-idx3-ubyte/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  Rng, Tensor, Workspace, availableBackends, registerBackend, sparseInput, useBackend, useSparseInputs,
-  SPARSE_MAX_DENSITY, jsKernels, loadWasmKernels, type BackendName, type Kernels,
-} from '@tsnn/tensor';
+import { Rng, Tensor, Workspace, availableBackends, sparseInput, useBackend, useSparseInputs, SPARSE_MAX_DENSITY, type BackendName, type Kernels } from '@tsnn/tensor';
+import { registerBackend, jsKernels, loadWasmKernels } from '@tsnn/tensor/internal';
 import { Dense } from '@tsnn/layers';
 import { randomTensor } from './helpers.js';
 

@@ -135,16 +135,23 @@ describe('useThreads / stopThreads', () => {
   });
 
   it('lets the process exit, whether the pool was stopped or forgotten', async () => {
-    // node:child_process, typed locally: the tensor package compiles without @types/node.
-    type Spawn = (cmd: string, args: string[], o: object) => { status: number | null; signal: string | null; stderr: { toString(): string } };
+    // node:child_process, typed locally: the tensor package compiles without @types/node. An async spawn,
+    // not spawnSync, so the test worker's event loop stays free while the children run.
+    interface Child { stderr: { on(e: 'data', f: (b: { toString(): string }) => void): void }; on(e: 'close', f: (status: number | null, signal: string | null) => void): void }
+    type Spawn = (cmd: string, args: string[], o: object) => Child;
     const name: string = 'node:child_process';
-    const { spawnSync } = (await import(name)) as { spawnSync: Spawn };
+    const { spawn } = (await import(name)) as { spawn: Spawn };
     const fixture = new URL('./fixtures/pool-exit.ts', import.meta.url).pathname;
     const cwd = new URL('..', import.meta.url).pathname;
     const exe = (globalThis as unknown as { process: { execPath: string } }).process.execPath;
     for (const mode of ['stop', 'forget']) {
-      const r = spawnSync(exe, ['--import', 'tsx', '--conditions=source', fixture, mode], { cwd, timeout: 60_000 });
-      expect({ mode, status: r.status, signal: r.signal, stderr: r.stderr.toString() }).toEqual({ mode, status: 0, signal: null, stderr: '' });
+      const r = await new Promise<{ status: number | null; signal: string | null; stderr: string }>((resolve) => {
+        const child = spawn(exe, ['--import', 'tsx', '--conditions=source', fixture, mode], { cwd, timeout: 60_000 });
+        let stderr = '';
+        child.stderr.on('data', (b) => (stderr += b.toString()));
+        child.on('close', (status, signal) => resolve({ status, signal, stderr }));
+      });
+      expect({ mode, status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ mode, status: 0, signal: null, stderr: '' });
     }
   });
 });

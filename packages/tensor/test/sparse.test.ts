@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  Rng, gemmReference, jsKernels, referenceKernels, sparseCount, sparseLayout, sparseMatrix, type Kernels, type SparseMatrix,
-} from '@tsnn/tensor';
+import { Rng, type Kernels } from '@tsnn/tensor';
+import { gemmReference, jsKernels, referenceKernels, sparseCount, sparseLayout, sparseMatrix, type SparseMatrix } from '@tsnn/tensor/internal';
 import { expectClose, wasm } from './wasm-helpers.js';
 
 const EDGE = [1, 3, 127, 129];

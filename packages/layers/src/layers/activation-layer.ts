@@ -5,6 +5,7 @@
  */
 import { outTensor, type NamedParam, type Tensor } from '@tsnn/tensor';
 import type { Call, Context, Layer, LayerConfig } from './layer.js';
+import { backwardOnce } from './once.js';
 
 /** The activations Dense accepts by name. */
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
@@ -40,7 +41,7 @@ export abstract class ActivationLayer implements Layer {
       this.fn.backward(y.data, dy.data, dx.data, rows, cols);
       return dx;
     };
-    return { y, backward };
+    return { y, backward: backwardOnce(this.kind, ctx.workspace, backward) };
   }
 
   parameters(): NamedParam[] {

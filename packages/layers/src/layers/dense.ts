@@ -4,6 +4,7 @@ import {
 } from '@tsnn/tensor';
 import { ACTIVATIONS, activationFn, type Activation } from './activations.js';
 import type { Call, Context, Layer, LayerConfig } from './layer.js';
+import { backwardOnce } from './once.js';
 
 export interface DenseOptions {
   activation?: Activation;
@@ -60,7 +61,7 @@ export class Dense implements Layer {
       matmul(dz, W.tensor, { transB: true, into: dx }); // dx = dz·Wᵀ
       return dx;
     };
-    return { y, backward };
+    return { y, backward: backwardOnce(`Dense(${units})`, ctx.workspace, backward) };
   }
 
   parameters(): NamedParam[] {

@@ -5,6 +5,7 @@
  */
 import { TsnnError, kernels, outTensor, type NamedParam, type Tensor } from '@tsnn/tensor';
 import type { Call, Context, Layer, LayerConfig } from './layer.js';
+import { backwardOnce } from './once.js';
 
 export class Dropout implements Layer {
   readonly kind = 'dropout';
@@ -34,7 +35,7 @@ export class Dropout implements Layer {
       kernels().mul(dy.data, m, dx.data, n);
       return dx;
     };
-    return { y, backward };
+    return { y, backward: backwardOnce(`Dropout(${this.rate})`, ctx.workspace, backward) };
   }
 
   parameters(): NamedParam[] {

@@ -6,6 +6,7 @@
  */
 import { ShapeError, fmtShape, kernels, outTensor, sameShape, type Tensor } from '@tsnn/tensor';
 import type { Context, LayerConfig, MergeCall, MergeLayer } from './layer.js';
+import { backwardOnce } from './once.js';
 
 export const DISTANCE_EPSILON = 1e-7;
 
@@ -43,7 +44,7 @@ export class EuclideanDistance implements MergeLayer {
       }
       return [da, db];
     };
-    return { y, backward };
+    return { y, backward: backwardOnce('EuclideanDistance', ctx.workspace, backward) };
   }
 
   config(): LayerConfig {

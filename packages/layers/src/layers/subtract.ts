@@ -1,6 +1,7 @@
 /** Subtract: y = a − b, for two inputs of equal shape. Saves nothing; da = dy, db = −dy. */
 import { ShapeError, fmtShape, kernels, outTensor, sameShape, type Tensor } from '@tsnn/tensor';
 import type { Context, LayerConfig, MergeCall, MergeLayer } from './layer.js';
+import { backwardOnce } from './once.js';
 
 export class Subtract implements MergeLayer {
   readonly kind = 'subtract';
@@ -21,7 +22,7 @@ export class Subtract implements MergeLayer {
       for (let i = 0; i < d.length; i++) d[i] = -g[i];
       return [dy, db];
     };
-    return { y, backward };
+    return { y, backward: backwardOnce('Subtract', ctx.workspace, backward) };
   }
 
   config(): LayerConfig {

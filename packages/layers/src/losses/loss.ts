@@ -8,7 +8,7 @@
  *
  * Every loss returns `{ loss, dyPred }`: the mean loss over the batch and dL/dyPred, shaped like yPred.
  */
-import { ShapeError, fmtShape, type Tensor, type Workspace } from '@tsnn/tensor';
+import { ShapeError, TsnnError, fmtShape, type Tensor, type Workspace } from '@tsnn/tensor';
 
 /** Targets: a Tensor or a flat row-major array (labels, class ids, one-hot rows or float targets). */
 export type Targets = ArrayLike<number> | Tensor;
@@ -51,4 +51,20 @@ export function checkOnePerSample(op: string, yTrue: Targets, yPred: Tensor): nu
     throw new ShapeError(`${op}: predictions ${fmtShape(yPred.shape)} and ${n} labels do not match (expected [batch, 1] and batch labels)`);
   }
   return batch;
+}
+
+/**
+ * Binary labels (contrastive losses, binary cross-entropy): each must be exactly 0 or 1. Throws a TsnnError
+ * naming the first other value and its position (a NaN label is a label error, not a diverging run).
+ */
+export function checkBinaryLabels(op: string, yTrue: Targets, n: number): void {
+  const y = targetValues(yTrue);
+  let bad = 0;
+  for (let i = 0; i < n; i++) bad += +(y[i] !== 0 && y[i] !== 1); // NaN counts: NaN !== 0 and NaN !== 1
+  if (bad === 0) return;
+  for (let i = 0; i < n; i++) {
+    if (y[i] !== 0 && y[i] !== 1) {
+      throw new TsnnError(`${op}: label ${i} is ${y[i]}, but this loss takes binary labels, 0 or 1 (1 = same pair / positive)`);
+    }
+  }
 }

@@ -3,7 +3,7 @@
  * Called as every tsnn loss is, `loss(yTrue, yPred, options?) → { loss, dyPred }` (see loss.ts).
  */
 import { TsnnError, outTensor, type Tensor, type Workspace } from '@tsnn/tensor';
-import { checkOnePerSample, targetValues, type LossOptions, type LossResult, type Targets } from './loss.js';
+import { checkBinaryLabels, checkOnePerSample, targetValues, type LossOptions, type LossResult, type Targets } from './loss.js';
 
 export interface ContrastiveOptions extends LossOptions {
   /** The hinge's margin: a pushed output is penalised while below it; default 1. */
@@ -17,6 +17,7 @@ export interface ContrastiveOptions extends LossOptions {
  */
 function contrastive(name: string, yTrue: Targets, x: Tensor, ws: Workspace | undefined, margin: number, pulledWhenSame: boolean): LossResult {
   const batch = checkOnePerSample(name, yTrue, x);
+  checkBinaryLabels(name, yTrue, batch);
   const y = targetValues(yTrue);
   if (!(margin > 0)) throw new TsnnError(`${name}: margin must be > 0, got ${margin}`);
   const dx = outTensor(ws, x.shape);
@@ -58,6 +59,7 @@ export const BCE_EPSILON = 1e-7;
  */
 export function binaryCrossentropy(yTrue: Targets, p: Tensor, { ws }: LossOptions = {}): LossResult {
   const batch = checkOnePerSample('binaryCrossentropy', yTrue, p);
+  checkBinaryLabels('binaryCrossentropy', yTrue, batch);
   const y = targetValues(yTrue);
   const dp = outTensor(ws, p.shape);
   const pv = p.data, d = dp.data;

@@ -7,6 +7,7 @@ import { TsnnError, type NamedParam, type Rng, type Tensor } from '@tsnn/tensor'
 import type { Call, Context, Layer, LayerConfig } from '../layers/layer.js';
 import type { Model } from './model.js';
 import { uniqueParameters } from './params.js';
+import { backwardOnce } from '../layers/once.js';
 
 /** A layer made of layers, and a one-input model: fit, evaluate and predict train and run it on its own. */
 export class Sequential implements Layer, Model<Tensor> {
@@ -59,7 +60,7 @@ export class Sequential implements Layer, Model<Tensor> {
       }
       return g;
     };
-    return { y: h, backward };
+    return { y: h, backward: backwardOnce('Sequential', ctx.workspace, backward) };
   }
 
   /** Every parameter once, named `<layer>.<param>` (e.g. `dense1.kernel`). */

@@ -14,6 +14,7 @@ import type { Context, LayerConfig, MergeLayer } from '../layers/layer.js';
 import type { Model } from './model.js';
 import { Sequential } from './sequential.js';
 import { uniqueParameters, zeroGrads } from './params.js';
+import { backwardOnce } from '../layers/once.js';
 
 export interface SiameseCall {
   /** The head's output: [batch, outFeatures]. */
@@ -65,7 +66,7 @@ export class Siamese implements Model<readonly [Tensor, Tensor]> {
       a.backward(da, false);
       b.backward(db, false);
     };
-    return { y: h.y, backward };
+    return { y: h.y, backward: backwardOnce('Siamese', ctx.workspace, backward) };
   }
 
   /** The embedding of x under the shared base, in inference mode (no generator needed): [batch, embed]. */

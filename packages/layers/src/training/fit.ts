@@ -9,6 +9,7 @@ import { Rng, TsnnError, Workspace } from '@tsnn/tensor';
 import { zeroGrads } from '../models/params.js';
 import type { Model } from '../models/model.js';
 import { nextTask, nowMs } from '../platform.js';
+import { StuckWatch } from './stuck.js';
 import type { LossFn } from '../losses/loss.js';
 import { toMetrics, type Metric, type MetricName } from '../losses/metric.js';
 import { Batches, checkPositiveInt, identityOrder, modelAndData } from './batches.js';
@@ -124,6 +125,7 @@ function* fitSteps(modelIn: Model, dataIn: DataInput, opts: FitOptions): Steps {
   const params = model.parameters();
   const ws = new Workspace();
   const batches = new Batches('fit', ws, data);
+  const stuck = new StuckWatch(model);
   const steps = Math.ceil(data.size / batchSize);
   const run: TrainingRun = { model, optimizer, metrics, epochs, steps, state, stopTraining: state.stopTraining };
   const batchHooks = callbacks.filter((c) => c.onBatchEnd);
@@ -137,6 +139,7 @@ function* fitSteps(modelIn: Model, dataIn: DataInput, opts: FitOptions): Steps {
   while (state.epoch < epochs && !run.stopTraining) {
     const t0 = nowMs() - state.seconds * 1000;
     for (const m of metrics) m.reset();
+    const wholeEpoch = state.step === 0; // a resumed epoch's first steps ran before the watch started
     if (state.step === 0) {
       state.order ??= identityOrder(data.size);
       if (shuffle) rng.shuffle(state.order);
@@ -166,6 +169,7 @@ function* fitSteps(modelIn: Model, dataIn: DataInput, opts: FitOptions): Steps {
           'likely causes: a learning rate too high, or inputs not scaled to a small range (e.g. pixels not divided by 255)');
       }
       call.backward(dyPred, false);
+      stuck.afterStep(call.y.data, n);
       optimizer.step();
       for (const m of metrics) m.update(y, call.y);
       state.lossSum += l * n;
@@ -189,6 +193,7 @@ function* fitSteps(modelIn: Model, dataIn: DataInput, opts: FitOptions): Steps {
       break;
     }
     const logs = epochLogs(state, metrics);
+    stuck.endEpoch('fit', state.epoch + 1, logs.loss, wholeEpoch);
     if (validation) {
       const v = evaluateWith('fit', model, validation, valBatch, loss, metrics);
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
