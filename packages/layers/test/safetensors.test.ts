@@ -58,12 +58,13 @@ describe('saveModel / loadModel', () => {
   });
 
   it('a file whose config cannot be rebuilt is a ModelFormatError', () => {
-    const bad = (config: object) => encodeBundle(config as never, []);
+    // 100 stored floats, so that sizes up to 100 pass the schema's bound and the rest of the config is checked.
+    const bad = (config: object) => encodeBundle(config as never, [{ name: 'x', shape: [100], value: new Float32Array(100) }]);
     expect(() => loadModel(bad({ kind: 'sequential', inFeatures: 4, layers: [{ kind: 'dense', units: 0, activation: 'relu' }] }))).toThrow(ModelFormatError);
-    expect(() => loadModel(bad({ kind: 'sequential', inFeatures: 4, layers: [{ kind: 'dense', units: 0, activation: 'relu' }] }))).toThrow('units must be a positive integer');
+    expect(() => loadModel(bad({ kind: 'sequential', inFeatures: 4, layers: [{ kind: 'dense', units: 0, activation: 'relu' }] }))).toThrow('model: manifest config.layers[0].units: must be an integer ≥ 1, got 0');
     expect(() => loadModel(bad({ kind: 'sequential', inFeatures: 4, layers: [null] }))).toThrow(ModelFormatError);
-    expect(() => loadModel(bad({ kind: 'sequential', layers: [] }))).toThrow('inFeatures is missing');
-    expect(() => loadModel(bad({ kind: 'lstm' }))).toThrow("expected a sequential or siamese model, got 'lstm'");
+    expect(() => loadModel(bad({ kind: 'sequential', layers: [] }))).toThrow('model: manifest config.inFeatures: missing');
+    expect(() => loadModel(bad({ kind: 'lstm' }))).toThrow('model: manifest config.kind: unknown kind "lstm" (known here: siamese, sequential)');
   });
 });
 

@@ -127,6 +127,9 @@ function* fitSteps(modelIn: Model, dataIn: DataInput, opts: FitOptions): Steps {
   const batches = new Batches('fit', ws, data);
   const stuck = new StuckWatch(model);
   const steps = Math.ceil(data.size / batchSize);
+  if (state.step >= steps && state.step > 0) {
+    throw new TsnnError(`fit: the saved state is after step ${state.step} of an epoch, but an epoch of ${data.size} samples in batches of ${batchSize} has ${steps} steps`);
+  }
   const run: TrainingRun = { model, optimizer, metrics, epochs, steps, state, stopTraining: state.stopTraining };
   const batchHooks = callbacks.filter((c) => c.onBatchEnd);
 
