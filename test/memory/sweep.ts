@@ -1,8 +1,8 @@
 /**
  * Run by memory.test.ts in a child process (node --expose-gc): a hyperparameter sweep that builds a model
  * and an optimizer and calls fit, `rounds` times, awaiting a task between rounds as any async program does.
- * Prints the wasm heap's counters (heap.ts) every `every` rounds, after a forced collection and one turn
- * of the event loop (so the finalizers of collected buffers have run). Nothing here depends on other
+ * Prints the wasm heap's counters (heap.ts) every `every` rounds (a multiple of 25), right after a forced
+ * collection and a turn of the event loop (so the finalizers of collected buffers have run). Nothing here depends on other
  * processes: the counts come from the heap itself.
  */
 import { Rng } from '@tsnn/tensor';
@@ -35,11 +35,15 @@ for (let round = 1; round <= rounds; round++) {
   fit(model, data, { epochs: 1, batchSize: 32, loss: contrastiveLoss, optimizer, rng });
   predict(model, data); // the model's inference workspace too
   await nextTask();
-  if (round % every === 0) {
-    for (let i = 0; i < 3; i++) { // collect, then let the finalizers of collected buffers run (a later task)
+  // Collect every 25 rounds, then let the finalizers of collected buffers run (a later task), so the
+  // figures do not depend on when V8 would have collected by itself (that depends on the machine's load).
+  if (round % 25 === 0) {
+    for (let i = 0; i < 3; i++) {
       gc();
       await new Promise<void>((resolve) => setTimeout(resolve, 1));
     }
+  }
+  if (round % every === 0) {
     process.stdout.write(JSON.stringify({ round, memoryBytes: memoryBytes(), ...heapStats() }) + '\n');
   }
 }
