@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Param, Rng, Tensor, TsnnError, Workspace } from '@tsnn/tensor';
-import { Dense, Dropout, Sequential, Siamese, Subtract, binaryCrossentropy, contrastiveDistanceLoss, contrastiveLoss, fit, fitAsync, pairArrays } from '@tsnn/layers';
+import { Dense, Dropout, Sequential, Siamese, Subtract, binaryCrossentropy, contrastiveDistanceLoss, contrastiveLoss, evaluate, fit, fitAsync, pairArrays, predict } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import { imagePairData, loadMnist, makePairs, siameseMlp, takePairs } from '@tsnn/examples';
 
@@ -81,6 +81,23 @@ describe('labels are checked per loss', () => {
     const data = pairArrays(new Float32Array(24).fill(0.5), new Float32Array(24), y, 3);
     const run = () => fit(model, data, { epochs: 1, batchSize: 8, loss: contrastiveLoss, optimizer: new RMSprop(model.parameters()), rng: new Rng(0), shuffle: false });
     expect(run).toThrow('contrastiveLoss: label 5 is NaN');
+  });
+});
+
+describe('empty data is an error, not a NaN loss or a silent success', () => {
+  const empty = () => pairArrays(new Float32Array(0), new Float32Array(0), new Float32Array(0), 3);
+  const opts = (model: Siamese) => ({ epochs: 1, loss: contrastiveLoss, optimizer: new RMSprop(model.parameters()), rng: new Rng(0) });
+  it('fit on 0 pairs, or with 0 validation pairs; evaluate on 0 pairs', () => {
+    const model = toyModel(0);
+    expect(() => fit(model, empty(), opts(model))).toThrow(TsnnError);
+    expect(() => fit(model, empty(), opts(model))).toThrow('fit: the data has no samples (0 rows), so there is nothing to train on');
+    const some = pairArrays(new Float32Array(12).fill(0.5), new Float32Array(12), Float32Array.of(0, 1, 0, 1), 3);
+    expect(() => fit(model, some, { ...opts(model), validationData: empty() })).toThrow('fit: the validationData has no samples (0 rows), so there is nothing to evaluate');
+    expect(() => evaluate(model, empty(), { loss: contrastiveLoss })).toThrow('evaluate: the data has no samples (0 rows), so there is nothing to evaluate');
+  });
+
+  it('predict on 0 samples gives an empty tensor (no error: nothing is averaged)', () => {
+    expect(predict(toyModel(0), empty()).size).toBe(0);
   });
 });
 

@@ -18,6 +18,9 @@ export function modelAndData(op: string, model: unknown, input: unknown, what = 
     throw new TsnnError(`${op}: the model takes ${dataKind(model.inputs)}, but the ${what} has ${dataKind(data.inputs)}`);
   }
   if (data.features !== features) throw new TsnnError(`${op}: ${what} has ${data.features} features per input, the model expects ${features}`);
+  if (data.size === 0 && op !== 'predict') { // a mean over no samples is NaN: an error, not a silent success
+    throw new TsnnError(`${op}: the ${what} has no samples (0 rows), so there is nothing to ${op === 'fit' && what === 'data' ? 'train on' : 'evaluate'}`);
+  }
   return { model, data };
 }
 
