@@ -1,6 +1,6 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
 import type { KernelVariant } from '@tsnn/tensor';
-import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, intFlag, kernelsFlag, pathFlag, strictFlags, UsageError } from './flags.js';
+import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, checkResumeFlags, intFlag, kernelsFlag, pathFlag, seedFlag, strictFlags, UsageError } from './flags.js';
 import type { HeadKind } from './model.js';
 
 export interface SiameseOptions {
@@ -24,8 +24,16 @@ export interface SiameseOptions {
   threads: number;
   /** Continue the run whose checkpoint is in this folder. */
   resume: string | null;
+  /** Replace a finished or resumable run in --out instead of refusing. */
+  overwrite: boolean;
+  /** The run-setting flags given on the command line (checked against the checkpoint on --resume). */
+  given: SettingFlag[];
   verbose: boolean;
 }
+
+/** The flags whose values a checkpoint pins. */
+export const SETTING_FLAGS = ['seed', 'loss', 'head', 'limit', 'batch-size', 'data-dir'] as const;
+export type SettingFlag = (typeof SETTING_FLAGS)[number];
 
 export const DEFAULT_OUT = new URL('../out/siamese', import.meta.url).pathname;
 
@@ -47,7 +55,9 @@ Options:
   --out DIR           where to write history.json, history.svg, summary.json,
                       model.tsnn and checkpoint.tsnn (default examples/out/siamese)
   --resume DIR        continue the run checkpointed in DIR (its settings come from the
-                      checkpoint; --epochs may raise the total)
+                      checkpoint: other flags may repeat them, not change them;
+                      --epochs may raise the total)
+  --overwrite         replace the finished or resumable run already in --out
   --weights FILE      start from the weights in FILE (a model.tsnn)
   --eval-only         with --weights: evaluate only, no training
   --backend NAME      js or wasm (default: wasm when available; also $TSNN_BACKEND)
@@ -71,11 +81,7 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   const head = values.head ?? 'subtract';
   if (head !== 'subtract' && head !== 'euclidean') throw new UsageError(`--head must be subtract or euclidean, got '${head}'`);
   if (head === 'euclidean' && loss === 'bce') throw new UsageError('--head euclidean outputs a distance, not a probability: it trains with the contrastive loss only');
-  if (values.resume !== undefined) {
-    const fixed = ['seed', 'loss', 'head', 'limit', 'batch-size', 'data-dir', 'weights', 'eval-only'] as const;
-    const clash = fixed.find((f) => values[f] !== undefined);
-    if (clash) throw new UsageError(`--resume takes the run's settings from its checkpoint; --${clash} cannot be given with it`);
-  }
+  checkResumeFlags(values);
   const backend = values.backend ?? null;
   if (backend !== null && backend !== 'js' && backend !== 'wasm') throw new UsageError(`--backend must be js or wasm, got '${backend}'`);
   const evalOnly = values['eval-only'] ?? false;
@@ -83,7 +89,7 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   return {
     epochs: intFlag('epochs', values.epochs, null, 1),
     batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
-    seed: intFlag('seed', values.seed, 0, 0),
+    seed: seedFlag(values.seed),
     loss,
     head,
     limit: intFlag('limit', values.limit, null, 1),
@@ -95,6 +101,8 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
     kernels: kernelsFlag(values.kernels),
     threads: intFlag('threads', values.threads, 1, 1),
     resume: pathFlag('resume', values.resume, null),
+    overwrite: values.overwrite ?? false,
+    given: SETTING_FLAGS.filter((f) => values[f] !== undefined),
     verbose: values.verbose ?? false,
   };
 }

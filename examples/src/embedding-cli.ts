@@ -1,6 +1,6 @@
 /** Command-line options of `pnpm example:embedding`, parsed strictly: a wrong flag is a usage error (exit 2). */
 import type { KernelVariant } from '@tsnn/tensor';
-import { COMMON_FLAGS, KERNELS_USAGE, kernelsFlag, intFlag, pathFlag, strictFlags } from './flags.js';
+import { COMMON_FLAGS, KERNELS_USAGE, kernelsFlag, intFlag, pathFlag, seedFlag, strictFlags } from './flags.js';
 
 export interface EmbeddingOptions {
   epochs: number;
@@ -11,6 +11,8 @@ export interface EmbeddingOptions {
   out: string;
   /** Kernel variant; null: $TSNN_KERNELS, else the fastest here. */
   kernels: KernelVariant | null;
+  /** Replace the run already in --out instead of refusing. */
+  overwrite: boolean;
   verbose: boolean;
 }
 
@@ -31,6 +33,7 @@ Options:
   --out DIR           where to write embedding.svg, embedding.png, summary.json,
                       history.json and model.tsnn (default examples/out/embedding)
 ${KERNELS_USAGE}
+  --overwrite         replace the run already in --out
   --verbose           print stack traces on errors
   --help              show this help
 `;
@@ -40,15 +43,17 @@ export function parseEmbeddingArgs(argv: string[]): EmbeddingOptions | null {
   const values = strictFlags(argv, {
     ...COMMON_FLAGS,
     epochs: { type: 'string' },
+    overwrite: { type: 'boolean' },
   });
   if (values.help) return null;
   return {
     epochs: intFlag('epochs', values.epochs, 10, 1),
-    seed: intFlag('seed', values.seed, 0, 0),
+    seed: seedFlag(values.seed),
     limit: intFlag('limit', values.limit, null, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
     out: pathFlag('out', values.out, EMBEDDING_DEFAULT_OUT),
     kernels: kernelsFlag(values.kernels),
+    overwrite: values.overwrite ?? false,
     verbose: values.verbose ?? false,
   };
 }

@@ -16,12 +16,13 @@ import { RMSprop } from '@tsnn/optimizers';
 import type { EmbeddingOptions } from './embedding-cli.js';
 import { embedImages } from './embed.js';
 import { accuracy, classCentroids, nearestCentroid } from './fewshot-lib.js';
-import { ensureWritableDir, writeFileAtomic, writeHistory } from './files.js';
+import { historyFiles, nodeFileOps, writeFilesAtomic, type FileOps } from './files.js';
 import { loadMnist } from './idx.js';
 import { mlpBase } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
 import { encodePng } from './png.js';
 import { EpochProgress, type Output } from './progress.js';
+import { claimRunDir } from './run-dir.js';
 import { scatterRaster, scatterSvg } from './scatter.js';
 
 export const EMBEDDING_BATCH_SIZE = 128;
@@ -38,7 +39,7 @@ export function drlimMlp(inFeatures: number, rng: Rng): Siamese {
 
 export interface EmbeddingSummary {
   tsnn: string;
-  options: Omit<EmbeddingOptions, 'out' | 'verbose'>;
+  options: Omit<EmbeddingOptions, 'out' | 'verbose' | 'overwrite'>;
   backend: string;
   /** 'relaxed' (fused multiply-add) or 'strict' (the same bits on every machine). */
   kernels: string;
@@ -52,17 +53,31 @@ export interface EmbeddingSummary {
   /** Pair accuracy on the test pairs, "same" when the distance is < 0.5. */
   testPairAccuracy: number;
   testPairLoss: number;
-  /** The class centroids in the plane: [10][2]. */
+  /** The class centroids in the plane: [classes][2]. */
   centroids: number[][];
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
-export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise<EmbeddingSummary> {
+/** Every file a run writes into --out (all at the end, together: a failed run changes none of them). */
+const OUTPUTS = ['embedding.svg', 'embedding.png', 'history.json', 'history.svg', 'summary.json', 'model.tsnn'];
+
+/** `ops`: the file writer's system calls (a test injects a failing one). */
+export async function runEmbedding(opts: EmbeddingOptions, out: Output, ops: FileOps = nodeFileOps): Promise<EmbeddingSummary> {
   const t0 = performance.now();
   useBackendFromEnv(undefined, opts.kernels ?? undefined); // --kernels first, then $TSNN_KERNELS
-  ensureWritableDir(opts.out);
+  const dir = claimRunDir(opts.out, {
+    flag: '--out', runFiles: ['model.tsnn', 'summary.json'], outputs: OUTPUTS, mode: 'new', overwrite: opts.overwrite, resumeHint: null,
+  }, out.line);
+  try {
+    // --overwrite needs no clearing: every output is replaced at the end, in one group.
+    return await embeddingRun(opts, out, ops, t0);
+  } finally {
+    dir.release();
+  }
+}
 
+async function embeddingRun(opts: EmbeddingOptions, out: Output, ops: FileOps, t0: number): Promise<EmbeddingSummary> {
   const { train, test } = loadMnist(opts.dataDir ?? undefined);
   const classes = Math.max(train.numClasses, test.numClasses);
   if (train.rows * train.cols !== test.rows * test.cols) throw new Error(`train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`);
@@ -72,8 +87,8 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
   if (opts.limit !== null) trainPairs = takePairs(trainPairs, Math.min(opts.limit, trainPairs.y.length));
   const trainData = imagePairData(train, trainPairs), testData = imagePairData(test, testPairs);
   const model = drlimMlp(train.rows * train.cols, rng);
-  out.line(`tsnn ${VERSION} · backend ${backendName()}, ${kernelVariant()} kernels · seed ${opts.seed} · DrLIM: 784 → 128 → 128 → 2, Euclidean distance, ` +
-    `contrastive loss (margin 1) · ${trainData.size} train / ${testData.size} test pairs`);
+  out.line(`tsnn ${VERSION} · backend ${backendName()}, ${kernelVariant()} kernels · seed ${opts.seed} · DrLIM: ${train.rows * train.cols} → 128 → 128 → 2, Euclidean distance, ` +
+    `contrastive loss (margin 1) · ${trainData.size} train / ${testData.size} test pairs · ${classes} classes`);
 
   // Train; "same" in the accuracies means distance < 0.5.
   const steps = Math.ceil(trainData.size / EMBEDDING_BATCH_SIZE);
@@ -91,7 +106,7 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
   });
   const epochSeconds = state.epochSeconds;
   const trainSeconds = (performance.now() - t0) / 1000;
-  writeFileAtomic(join(opts.out, 'model.tsnn'), encodeModel(model, { seed: opts.seed, epochs: opts.epochs, loss: 'contrastive-distance', tsnn: VERSION }));
+  const modelFile = { path: join(opts.out, 'model.tsnn'), data: encodeModel(model, { seed: opts.seed, epochs: opts.epochs, loss: 'contrastive-distance', tsnn: VERSION }) };
 
   // Every digit into the plane; centroids from the training digits, classified: the test digits.
   const testPair = evaluate(model, testData, { batchSize: 1024, loss: contrastiveDistanceLoss, metrics: [new BinaryAccuracy(DISTANCE)] });
@@ -101,12 +116,10 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
   const trainCentroidAccuracy = accuracy(nearestCentroid(trainE, 2, centroids), train.labels);
 
   const title = `DrLIM: MNIST test digits in 2-D · nearest-centroid accuracy ${pct(centroidAccuracy)}`;
-  writeFileAtomic(join(opts.out, 'embedding.svg'), scatterSvg(testE, test.labels, {
+  const svg = scatterSvg(testE, test.labels, {
     title, legendTitle: 'digit', centroids, xLabel: 'embedding dimension 1', yLabel: 'embedding dimension 2',
-  }));
+  });
   const img = scatterRaster(testE, test.labels, { centroids });
-  writeFileAtomic(join(opts.out, 'embedding.png'), encodePng(img.width, img.height, img.rgba));
-  writeHistory(opts.out, history, epochSeconds, 'DrLIM on MNIST pairs (accuracy: "same" when distance < 0.5)');
 
   out.line('');
   out.line(`Test pairs: loss ${testPair.loss.toFixed(4)}, accuracy ${pct(testPair.binary_accuracy)} ("same" when the distance is < 0.5)`);
@@ -114,7 +127,7 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
     `${pct(centroidAccuracy)} on the ${test.count} test digits, ${pct(trainCentroidAccuracy)} on the training digits`);
 
   const seconds = (performance.now() - t0) / 1000;
-  const { out: _out, verbose: _verbose, ...options } = opts;
+  const { out: _out, verbose: _verbose, overwrite: _overwrite, ...options } = opts;
   const summary: EmbeddingSummary = {
     tsnn: VERSION,
     options,
@@ -129,8 +142,14 @@ export async function runEmbedding(opts: EmbeddingOptions, out: Output): Promise
     testPairLoss: testPair.loss,
     centroids: Array.from({ length: classes }, (_, c) => [centroids[2 * c], centroids[2 * c + 1]]),
   };
-  writeFileAtomic(join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  out.line(`Wrote ${['embedding.svg', 'embedding.png', 'history.json', 'history.svg', 'summary.json', 'model.tsnn'].map((f) => join(opts.out, f)).join(', ')} ` +
+  writeFilesAtomic([
+    { path: join(opts.out, 'embedding.svg'), data: svg },
+    { path: join(opts.out, 'embedding.png'), data: encodePng(img.width, img.height, img.rgba) },
+    ...historyFiles(opts.out, history, epochSeconds, 'DrLIM on MNIST pairs (accuracy: "same" when distance < 0.5)'),
+    { path: join(opts.out, 'summary.json'), data: JSON.stringify(summary, null, 2) + '\n' },
+    modelFile,
+  ], ops);
+  out.line(`Wrote ${OUTPUTS.map((f) => join(opts.out, f)).join(', ')} ` +
     `in ${seconds.toFixed(1)} s (training ${trainSeconds.toFixed(1)} s)`);
   return summary;
 }

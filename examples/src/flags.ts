@@ -11,13 +11,22 @@ export class UsageError extends Error {
   }
 }
 
-/** An integer flag ≥ min; `fallback` (a number, or null for "not given") when absent. */
-export function intFlag<T extends number | null>(flag: string, v: string | undefined, fallback: T, min: number): number | T {
+/** The largest seed: the generator is seeded from 32 bits, so a larger one would silently wrap around. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** An integer flag in [min, max]; `fallback` (a number, or null for "not given") when absent. */
+export function intFlag<T extends number | null>(flag: string, v: string | undefined, fallback: T, min: number, max = Number.MAX_SAFE_INTEGER): number | T {
   if (v === undefined) return fallback;
-  if (!/^-?\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-    throw new UsageError(`--${flag} must be an integer ≥ ${min}, got '${v}'`);
+  if (!/^-?\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${flag} must be an integer ${range}, got '${v}'`);
   }
   return Number(v);
+}
+
+/** A seed flag: 0 ≤ seed ≤ 2³² − 1. */
+export function seedFlag(v: string | undefined): number {
+  return intFlag('seed', v, 0, 0, MAX_SEED);
 }
 
 /**
@@ -61,13 +70,38 @@ export const TRAINING_FLAGS = {
   'eval-only': { type: 'boolean' },
   backend: { type: 'string' },
   threads: { type: 'string' },
+  overwrite: { type: 'boolean' },
 } as const;
+/**
+ * --resume continues the run in its folder with its own model: --weights, --eval-only and --overwrite
+ * cannot go with it (the run's settings may be repeated; the run compares them with its checkpoint).
+ */
+export function checkResumeFlags(values: { resume?: string; weights?: string; 'eval-only'?: boolean; overwrite?: boolean }): void {
+  if (values.resume === undefined) return;
+  const clash = (['weights', 'eval-only', 'overwrite'] as const).find((f) => values[f] !== undefined);
+  if (clash) throw new UsageError(`--resume continues the run in its folder from its checkpoint; --${clash} cannot be given with it`);
+}
 type StrictValues<T extends FlagSpec> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: T }>>['values'];
 
-/** Parse argv strictly (no positionals, no unknown flags) against `options`; any problem is a UsageError. */
+/**
+ * Parse argv strictly (no positionals, no unknown flags) against `options`; any problem is a UsageError.
+ * A value that starts with '-' followed by a digit (`--seed -1`) is taken as the value, so the flag's own
+ * check reports it (Node's parseArgs would call it "ambiguous").
+ */
 export function strictFlags<T extends FlagSpec>(argv: string[], options: T): StrictValues<T> {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : null;
+    const next = argv[i + 1];
+    if (name !== null && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      args.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      args.push(argv[i]);
+    }
+  }
   try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+    return parseArgs({ args, strict: true, allowPositionals: false, options }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

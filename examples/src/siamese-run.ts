@@ -12,13 +12,16 @@ import {
   type Decision, type LossFn, type PairData, type Siamese,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
-import type { SiameseOptions } from './cli.js';
-import { ensureWritableDir, readInput, writeFileAtomic, writeHistory } from './files.js';
+import type { SettingFlag, SiameseOptions } from './cli.js';
+import { historyFiles, nodeFileOps, readInput, writeFilesAtomic, type FileOps } from './files.js';
 import { loadMnist, type IdxDataset } from './idx.js';
 import { modelFrom, scoreKind, siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
 import { EpochProgress, type Output } from './progress.js';
-import { CHECKPOINT, readRunCheckpoint, replayEpochs, withBackend, type StopSignal } from './run-common.js';
+import {
+  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, withBackend, withRunFolder,
+  type StopSignal,
+} from './run-common.js';
 
 export type { StopSignal } from './run-common.js';
 
@@ -33,7 +36,7 @@ export interface SplitFigures {
 export interface SiameseSummary {
   tsnn: string;
   seed: number;
-  options: Omit<SiameseOptions, 'out' | 'verbose' | 'epochs'> & { epochs: number };
+  options: Omit<SiameseOptions, 'out' | 'verbose' | 'epochs' | 'given' | 'overwrite'> & { epochs: number };
   backend: string;
   /** 'relaxed' (fused multiply-add) or 'strict' (the same bits on every machine). */
   kernels: string;
@@ -53,6 +56,12 @@ export interface SiameseSummary {
 /** The settings a checkpoint pins: a resumed run takes them from the file. */
 type RunSettings = Pick<SiameseOptions, 'seed' | 'loss' | 'head' | 'limit' | 'batchSize' | 'dataDir'> & { epochs: number };
 
+const SETTING_OF: Record<SettingFlag, keyof Omit<RunSettings, 'epochs'>> = {
+  seed: 'seed', loss: 'loss', head: 'head', limit: 'limit', 'batch-size': 'batchSize', 'data-dir': 'dataDir',
+};
+/** Every file a training run writes into --out (--eval-only writes eval-summary.json only). */
+const OUTPUTS = ['history.json', 'history.svg', 'summary.json', MODEL, CHECKPOINT];
+
 function figures(model: Siamese, data: PairData, loss: LossFn, decision: Decision): SplitFigures {
   const metrics = [new BinaryAccuracy(decision), new Precision(decision), new Recall(decision)];
   const r = evaluate(model, data, { batchSize: 1024, loss, metrics });
@@ -61,16 +70,18 @@ function figures(model: Siamese, data: PairData, loss: LossFn, decision: Decisio
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
-export async function runSiamese(opts: SiameseOptions, out: Output, stop: StopSignal = { requested: false }): Promise<SiameseSummary> {
+/** `ops`: the file writer's system calls (a test injects a failing one). */
+export async function runSiamese(opts: SiameseOptions, out: Output, stop: StopSignal = { requested: false }, ops: FileOps = nodeFileOps): Promise<SiameseSummary> {
   const t0 = performance.now();
-  return withBackend(opts, () => runOnBackend(opts, out, stop, t0));
+  return withBackend(opts, () => withRunFolder(opts, [...OUTPUTS, EVAL_SUMMARY], out, (clearPrevious) => runOnBackend(opts, out, stop, t0, ops, clearPrevious)));
 }
 
-async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal, t0: number): Promise<SiameseSummary> {
-  ensureWritableDir(opts.out);
-  const resumed = opts.resume ? readRunCheckpoint(join(opts.resume, CHECKPOINT), 'pnpm example:siamese', (s) => 'head' in s) : null;
+async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal, t0: number, ops: FileOps, clearPrevious: () => void): Promise<SiameseSummary> {
+  const checkpointFile = opts.resume ? join(opts.resume, CHECKPOINT) : null;
+  const resumed = checkpointFile ? readRunCheckpoint(checkpointFile, 'pnpm example:siamese', (s) => 'head' in s) : null;
+  const given = opts.given.map((flag) => ({ flag, key: SETTING_OF[flag], value: opts[SETTING_OF[flag]] }));
   const settings: RunSettings = resumed
-    ? { ...(resumed.meta.settings as RunSettings), epochs: opts.epochs ?? (resumed.meta.settings as RunSettings).epochs }
+    ? resumedSettings<RunSettings>(resumed, checkpointFile!, given, opts.epochs)
     : { seed: opts.seed, loss: opts.loss, head: opts.head, limit: opts.limit, batchSize: opts.batchSize, dataDir: opts.dataDir, epochs: opts.epochs ?? 20 };
 
   const { train, test } = loadMnist(settings.dataDir ?? undefined);
@@ -90,7 +101,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
   let model: Siamese;
   let meta: Record<string, unknown> = {};
   if (resumed) {
-    model = modelFrom(resumed.model, opts.resume!, features, rng);
+    model = modelFrom(resumed.model, checkpointFile!, features, rng);
   } else if (opts.weights) {
     const decoded = decodeModel(readInput(opts.weights, '--weights'), opts.weights);
     model = modelFrom(decoded, opts.weights, features, rng);
@@ -114,13 +125,13 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
       optimizer.setState(resumed.optimizer);
       rng.setState(resumed.rng);
       state = resumed.fit;
-      out.line(`Resuming from ${join(opts.resume!, CHECKPOINT)}: epoch ${state.epoch}, step ${state.step} done, ${settings.epochs} epochs in all`);
+      out.line(`Resuming from ${checkpointFile}: epoch ${state.epoch}, step ${state.step} done, ${settings.epochs} epochs in all`);
       replayEpochs(out, state, settings.epochs, Math.ceil(trainData.size / settings.batchSize));
     }
     const steps = Math.ceil(trainData.size / settings.batchSize);
+    clearPrevious(); // --overwrite: the inputs are good, the old run goes now
     const progress = new EpochProgress(out, settings.epochs);
-    const checkpoint = () => writeFileAtomic(join(opts.out, CHECKPOINT),
-      encodeCheckpoint(model, optimizer.getState(), rng.getState(), state, { settings, tsnn: VERSION }));
+    const checkpoint = () => ({ path: join(opts.out, CHECKPOINT), data: encodeCheckpoint(model, optimizer.getState(), rng.getState(), state, { settings, tsnn: VERSION }) });
     progress.startEpoch();
     const result = await fitAsync(model, trainData, {
       epochs: settings.epochs,
@@ -133,23 +144,26 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
       state,
       shouldStop: () => stop.requested,
       callbacks: [progress.callback(steps)],
-      checkpoint: () => {
-        writeHistory(opts.out, state.history, state.epochSeconds, 'tsnn Siamese MLP on MNIST pairs'); // every epoch, so a crash keeps what was learned
-        checkpoint();
-      },
+      // Every epoch, so a crash keeps what was learned; all three or none (a full disk changes nothing).
+      checkpoint: () => writeFilesAtomic([...historyFiles(opts.out, state.history, state.epochSeconds, 'tsnn Siamese MLP on MNIST pairs'), checkpoint()], ops),
     });
     if (result.stopped) {
-      checkpoint();
+      writeFilesAtomic([checkpoint()], ops);
       stopped = { epoch: state.epoch, step: state.step, steps };
       out.line(`Stopped after epoch ${state.epoch} step ${state.step}/${steps}; checkpoint written. Resume with: pnpm example:siamese --resume ${opts.out}`);
     } else {
-      writeFileAtomic(join(opts.out, 'model.tsnn'), encodeModel(model, { ...settings, tsnn: VERSION }));
+      writeFilesAtomic([{ path: join(opts.out, MODEL), data: encodeModel(model, { ...settings, tsnn: VERSION }) }], ops);
     }
   }
 
   const epochSeconds = state.epochSeconds;
+  const summaryFile = opts.evalOnly ? EVAL_SUMMARY : 'summary.json';
+  const checkStop = finalEvaluationStop(stop, { command: 'siamese', out: opts.out, evalOnly: opts.evalOnly, stopped: stopped !== undefined, unwritten: [summaryFile] });
+  await checkStop();
   const trainFig = opts.evalOnly || stopped ? null : figures(model, trainData, loss, decision);
+  await checkStop();
   const testFig = figures(model, testData, loss, decision);
+  await checkStop();
   // The reference's compute_accuracy, mean(labels[predictions > 0.5]), is exactly the test precision.
   const referenceAccuracy = testFig.precision;
 
@@ -165,7 +179,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
 
   const seconds = (performance.now() - t0) / 1000;
   const vals = state.history.val_binary_accuracy ?? [];
-  const { out: _out, verbose: _verbose, ...optionsForSummary } = opts;
+  const { out: _out, verbose: _verbose, given: _given, overwrite: _overwrite, ...optionsForSummary } = opts;
   const summary: SiameseSummary = {
     tsnn: VERSION,
     seed: settings.seed,
@@ -182,10 +196,9 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
     referenceAccuracy,
     stopped,
   };
-  writeFileAtomic(join(opts.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  if (!opts.evalOnly && !stopped) {
-    out.line(`Wrote ${['history.json', 'history.svg', 'summary.json', 'model.tsnn', CHECKPOINT].map((f) => join(opts.out, f)).join(', ')}`);
-  }
+  writeFilesAtomic([{ path: join(opts.out, summaryFile), data: JSON.stringify(summary, null, 2) + '\n' }], ops);
+  if (opts.evalOnly) out.line(`Wrote ${join(opts.out, EVAL_SUMMARY)}`);
+  else if (!stopped) out.line(`Wrote ${OUTPUTS.map((f) => join(opts.out, f)).join(', ')}`);
   return summary;
 }
 

@@ -54,13 +54,19 @@ describe('checkpoint and resume (pnpm example:siamese)', () => {
     }
   });
 
-  it('--epochs with --resume extends a finished run; other settings cannot change', async () => {
+  it('--epochs with --resume extends a finished run, not shortens it; settings may be repeated, not changed', async () => {
     const out = tmp();
     await runSiamese(parseSiameseArgs([...RUN, '--epochs', '1', '--out', out])!, quiet);
     const more = await runSiamese(parseSiameseArgs(['--resume', out, '--epochs', '3'])!, quiet);
     expect(more.epochs).toBe(3);
     expect(readFileSync(join(out, 'model.tsnn')).equals(readFileSync(join(await uninterrupted(), 'model.tsnn')))).toBe(true);
-    expect(() => parseSiameseArgs(['--resume', out, '--seed', '2'])).toThrow("--resume takes the run's settings from its checkpoint; --seed cannot be given with it");
+    await expect(runSiamese(parseSiameseArgs(['--resume', out, '--seed', '2'])!, quiet)).rejects.toThrow(
+      `--seed 2 differs from the run being resumed, which has 5 (${join(out, 'checkpoint.tsnn')}): --resume continues that run with its own settings`);
+    await expect(runSiamese(parseSiameseArgs(['--resume', out, '--epochs', '2'])!, quiet)).rejects.toThrow(
+      `--epochs 2: the run being resumed has already trained 3 epochs (${join(out, 'checkpoint.tsnn')}); give --epochs 3 or more, or leave it out to finish its 3`);
+    // The flags of the original command, repeated with --resume, agree with the checkpoint: accepted.
+    const same = await runSiamese(parseSiameseArgs(['--resume', out, ...RUN])!, quiet);
+    expect(same.epochs).toBe(3);
   });
 
   it('a corrupted or missing checkpoint is a clear error, and nothing is overwritten', async () => {
@@ -116,6 +122,20 @@ describe('signals, for real, with a child process', () => {
     expect(r.stdout).toContain(`Resume with: pnpm example:siamese --resume ${out}`);
     const c = decodeCheckpoint(readFileSync(join(out, 'checkpoint.tsnn')));
     expect(c.fit.epoch * 16 + c.fit.step).toBeGreaterThan(0);
+  });
+
+  it('SIGTERM does what Ctrl-C does (step finished, checkpoint, how to resume) and exits 143; the lock is released', async () => {
+    const out = tmp();
+    const run = start([...LONG, '--out', out]);
+    await waitFor(() => existsSync(join(out, 'checkpoint.tsnn')), 'the first checkpoint');
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toContain('Terminated (SIGTERM): stopping at the next safe point');
+    expect(r.stdout).toMatch(new RegExp(`Stopped after epoch \\d+ step \\d+/16; checkpoint written\\. Resume with: pnpm example:siamese --resume ${out}`));
+    expect(existsSync(join(out, '.tsnn.lock'))).toBe(false);
+    const c = decodeCheckpoint(readFileSync(join(out, 'checkpoint.tsnn')));
+    expect(c.fit.epoch * 16 + c.fit.step).toBeGreaterThan(16); // past the first epoch-end checkpoint: the stop wrote its own
   });
 
   it('SIGKILL at any moment leaves the last complete checkpoint loadable, and resuming still ends bit-identical', async () => {

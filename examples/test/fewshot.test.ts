@@ -46,7 +46,7 @@ describe('pnpm example:fewshot on real MNIST', () => {
     expect(JSON.parse(readFileSync(join(out, 'fewshot.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(s)));
 
     // Same seed ⇒ same draws ⇒ same figures.
-    const again = await runFewShot(parseFewShotArgs(['--weights', join(train, 'model.tsnn'), '--draws', '3', '--limit', '2000', '--out', out])!, capture());
+    const again = await runFewShot(parseFewShotArgs(['--weights', join(train, 'model.tsnn'), '--draws', '3', '--limit', '2000', '--out', out, '--overwrite'])!, capture());
     expect(again.shots.map((x) => x.draws)).toEqual(s.shots.map((x) => x.draws));
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkBalanced } from './svg.js';
 import { Raster, parseHex } from '../src/raster.js';
-import { TAB10, quantile, scatterLayout, scatterRaster, scatterSvg } from '../src/scatter.js';
+import { TAB10, classColour, quantile, scatterLayout, scatterRaster, scatterSvg } from '../src/scatter.js';
 
 /** n points per class, class c around (cos, sin) of angle 2πc/10, deterministic jitter: [10n, 2]. */
 function rings(n: number): { xy: Float32Array; labels: Uint8Array } {
@@ -64,9 +64,18 @@ describe('scatterSvg', () => {
     expect(L.y.ticks).toContain(0);
   });
 
-  it('rejects mismatched points and labels, and more classes than colours', () => {
+  it('rejects mismatched points and labels', () => {
     expect(() => scatterSvg(new Float32Array(6), new Uint8Array(2), { title: '' })).toThrow('3 points but 2 labels');
-    expect(() => scatterSvg(new Float32Array(2), Uint8Array.of(10), { title: '' })).toThrow('11 classes');
+  });
+
+  it('draws any number of classes, each in its own colour (tab10, then tab20 light shades, then more hues)', () => {
+    const n = 40;
+    const svg = scatterSvg(Float32Array.from({ length: 2 * n }, (_, i) => i), Uint8Array.from({ length: n }, (_, i) => i), { title: '' });
+    const fills = [...svg.matchAll(/<g class="points" data-class="(\d+)" fill="(#[0-9a-f]{6})"/g)].map((m) => m[2]);
+    expect(fills).toHaveLength(n);
+    expect(new Set(fills).size).toBe(n);
+    expect(fills.slice(0, 10)).toEqual(TAB10);
+    expect(fills.map((f) => f === classColour(fills.indexOf(f)))).not.toContain(false);
   });
 });
 
