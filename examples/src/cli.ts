@@ -44,7 +44,8 @@ Trains the weight-shared Siamese MLP of the Keras example on pairs of MNIST digi
 Options:
   --epochs N          epochs to train (default 20)
   --batch-size N      pairs per step (default 128)
-  --seed N            seed for pairs, weights, shuffling and dropout (default 0)
+  --seed N            seed for pairs, weights, shuffling and dropout (0 to 4294967295,
+                      default 0)
   --loss NAME         contrastive (default) or bce (binary cross-entropy)
   --head NAME         subtract (default: Subtract → Dropout → Dense(16) → Dense(1, sigmoid),
                       as the reference) or euclidean (the Euclidean distance of the two

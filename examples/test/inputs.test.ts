@@ -49,7 +49,7 @@ describe('classes and empty data', () => {
   });
 
   it('0 training or test images, or a single class, is a one-line error naming the file; nothing is written', async () => {
-    const cases: [string[], string[], string, string][] = [
+    const cases: [number[], number[], string, string][] = [
       [[], cycle(10, 2), 'train-images-idx3-ubyte', 'has 0 images (its header says so): nothing to train on'],
       [cycle(10, 2), [], 't10k-images-idx3-ubyte', 'has 0 images (its header says so): nothing to test on'],
       [cycle(10, 1), cycle(10, 2), 'train-labels-idx1-ubyte', 'every label is 0: the examples need at least 2 classes'],

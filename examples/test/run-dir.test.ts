@@ -154,7 +154,7 @@ describe('a signal during the final evaluation', () => {
     const stop: StopSignal = { get requested() { return existsSync(join(out, 'model.tsnn')); }, signal: 'SIGTERM' };
     const run = runSiamese(parseSiameseArgs([...RUN, '--out', out])!, quiet, stop);
     await expect(run).rejects.toThrow(Interrupted);
-    const e = await run.catch((x: Interrupted) => x);
+    const e = (await run.catch((x: unknown) => x)) as Interrupted;
     expect(e.status).toBe(143);
     expect(e.message).toBe(`Stopped during the final evaluation: training is complete and kept in ${join(out, 'model.tsnn')} and ${join(out, 'history.json')}; ` +
       `summary.json was not written. Get the figures with: pnpm example:siamese --eval-only --weights ${join(out, 'model.tsnn')} --out ${out}`);
