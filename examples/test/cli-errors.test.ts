@@ -2,7 +2,6 @@
  * The example command lines as a user meets them (child processes, tiny IDX data written by the test):
  * each wrong input is one line naming what and where, with its exit status, and no stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { parseEmbeddingArgs } from '../src/embedding-cli.js';
 import { parseFewShotArgs } from '../src/fewshot-cli.js';
 import type { Output } from '../src/progress.js';
 import { runSiamese } from '../src/siamese-run.js';
-import { cycle, runCli, tinyMnist, tmp } from './tiny-mnist.js';
+import { cycle, mkfifo, runCli, tinyMnist, tmp } from './tiny-mnist.js';
 
 const quiet: Output = { tty: false, line: () => {} };
 
@@ -71,7 +70,7 @@ describe('data and files', () => {
   it('--weights on a FIFO or /dev/zero is refused at once; a config error in a model file names the file', async () => {
     const dir = tmp('fifo');
     const fifo = join(dir, 'model.tsnn');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    await mkfifo(fifo);
     const out = tmp('cfg');
     await runSiamese(parseSiameseArgs(['--data-dir', data, '--epochs', '1', '--out', out])!, quiet);
     // A flipped byte in a config key ("merge" → "merhe"), same length, so the rest of the file stays valid.

@@ -3,7 +3,6 @@
  * labels say); empty sets and single-class data refused naming the file; model files read only when they
  * are regular files of a sane size; a gzip stream stopped as soon as it outgrows its IDX header.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,7 +16,7 @@ import { readInput } from '../src/files.js';
 import { IdxError, readIdxLabels } from '../src/idx.js';
 import type { Output } from '../src/progress.js';
 import { runSiamese } from '../src/siamese-run.js';
-import { cycle, idxBytes, tinyMnist, tmp } from './tiny-mnist.js';
+import { cycle, idxBytes, mkfifo, tinyMnist, tmp } from './tiny-mnist.js';
 
 function capture(): Output & { lines: string[] } {
   const lines: string[] = [];
@@ -80,10 +79,10 @@ describe('classes and empty data', () => {
 });
 
 describe('reading a model or checkpoint file', () => {
-  it('reads regular files only: a FIFO, a device or a folder is refused at once, naming the flag and the path', () => {
+  it('reads regular files only: a FIFO, a device or a folder is refused at once, naming the flag and the path', async () => {
     const dir = tmp('kinds');
     const fifo = join(dir, 'fifo');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    await mkfifo(fifo);
     expect(() => readInput(fifo, '--weights')).toThrow(`--weights ${fifo}: cannot read it (is a FIFO (named pipe), not a regular file)`);
     expect(() => readInput('/dev/zero', '--weights')).toThrow('--weights /dev/zero: cannot read it (is a character device, not a regular file)');
     expect(() => readInput(dir, '--resume')).toThrow(`--resume ${dir}: cannot read it (is a directory, not a file)`);

@@ -5,7 +5,6 @@
  * the operation and changes none of the files being written; --eval-only writes its own summary; a signal
  * during the final evaluation says what was kept.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,16 +18,13 @@ import { nodeFileOps, type FileOps } from '../src/files.js';
 import type { Output } from '../src/progress.js';
 import { LOCK_FILE } from '../src/run-dir.js';
 import { runSiamese, type StopSignal } from '../src/siamese-run.js';
-import { cycle, tinyMnist, tmp } from './tiny-mnist.js';
+import { cycle, deadPid, tinyMnist, tmp } from './tiny-mnist.js';
 
 function capture(): Output & { lines: string[] } {
   const lines: string[] = [];
   return { tty: false, lines, line: (s) => lines.push(s) };
 }
 const quiet: Output = { tty: false, line: () => {} };
-
-/** The PID of a process that has exited. */
-const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid;
 
 /** File ops whose write fails with ENOSPC for files whose name contains `victim` (as a full disk does). */
 function diskFullFor(victim: string): FileOps {
@@ -96,7 +92,7 @@ describe('the --out folder of a run', () => {
       `--out ${out} is in use by another run (PID ${process.pid}, lock file ${join(out, LOCK_FILE)}): wait for it to end or choose another --out`);
     expect(readFileSync(join(out, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
 
-    const dead = deadPid();
+    const dead = await deadPid();
     writeFileSync(join(out, LOCK_FILE), `${dead}\n`);
     writeFileSync(join(out, `.model.tsnn.${dead}.tmp`), 'half a model');
     writeFileSync(join(out, `.history.json.${process.ppid}.tmp`), 'a live process\'s'); // kept: its owner runs

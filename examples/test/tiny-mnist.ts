@@ -52,3 +52,21 @@ export function runCli(name: string, args: string[]): Promise<CliResult> {
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('exit', (status, signal) => resolve({ status, signal, stdout, stderr })));
 }
+
+/** Run `cmd` as a child process (asynchronously: a synchronous spawn would block vitest's worker); resolves with it. */
+export function spawnDone(cmd: string, args: string[]): Promise<{ pid: number; status: number | null }> {
+  const child = spawn(cmd, args, { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (status) => resolve({ pid: child.pid!, status }));
+  });
+}
+
+/** The PID of a process that has exited. */
+export const deadPid = async () => (await spawnDone(process.execPath, ['-e', ''])).pid;
+
+/** Make a FIFO (named pipe) at `path`. */
+export async function mkfifo(path: string): Promise<void> {
+  const r = await spawnDone('mkfifo', [path]);
+  if (r.status !== 0) throw new Error(`mkfifo ${path} exited with ${r.status}`);
+}
