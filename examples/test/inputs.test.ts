@@ -13,6 +13,8 @@ import { parseFewShotArgs } from '../src/fewshot-cli.js';
 import { runFewShot } from '../src/fewshot-run.js';
 import { parseSiameseArgs } from '../src/cli.js';
 import { readInput } from '../src/files.js';
+import { parseMnistArgs } from '../src/mnist-cli.js';
+import { runMnist } from '../src/mnist-run.js';
 import { IdxError, readIdxLabels } from '../src/idx.js';
 import type { Output } from '../src/progress.js';
 import { runSiamese } from '../src/siamese-run.js';
@@ -33,6 +35,14 @@ describe('classes and empty data', () => {
       expect(lines.lines[0]).toContain(`2×2 images, ${classes} classes`);
       expect(existsSync(join(out, 'model.tsnn'))).toBe(true);
     }
+  });
+
+  it('mnist classifies 12 classes (a 12-way softmax, a 12×12 confusion matrix) and reports 12', async () => {
+    const lines = capture();
+    const s = await runMnist(parseMnistArgs(['--data-dir', tinyMnist(cycle(72, 12), cycle(36, 12)), '--epochs', '1', '--out', tmp('mnist12')])!, lines);
+    expect(lines.lines[0]).toContain('2×2 pixels, 12 classes');
+    expect(s.confusion).toHaveLength(12);
+    expect(s.confusion.flat().reduce((a, c) => a + c, 0)).toBe(36);
   });
 
   it('embedding places 12 classes (12 centroids, 12 colours); fewshot classifies 3-way', async () => {
@@ -58,6 +68,7 @@ describe('classes and empty data', () => {
       const runs = [
         (out: string) => runSiamese(parseSiameseArgs(['--data-dir', data, '--out', out])!, quiet),
         (out: string) => runEmbedding(parseEmbeddingArgs(['--data-dir', data, '--out', out])!, quiet),
+        (out: string) => runMnist(parseMnistArgs(['--data-dir', data, '--out', out])!, quiet),
       ];
       for (const run of runs) {
         const out = tmp('empty');

@@ -73,7 +73,7 @@ describe('pnpm example:mnist on real MNIST', () => {
     expect(e.epochs).toBe(0);
     expect(e.test).toEqual(s.test);
     expect(e.confusion).toEqual(s.confusion);
-    expect(readFileSync(join(evalDir, 'mistakes.png')).equals(readFileSync(join(dir, 'mistakes.png')))).toBe(true);
+    expect(readFileSync(join(evalDir, 'eval-mistakes.png')).equals(readFileSync(join(dir, 'mistakes.png')))).toBe(true);
     expect(existsSync(join(evalDir, 'eval-summary.json'))).toBe(true);
     expect(existsSync(join(evalDir, 'model.tsnn'))).toBe(false);
   });
@@ -96,8 +96,12 @@ describe('pnpm example:mnist on real MNIST', () => {
     expect(resumed.test).toEqual(w.test);
   });
 
-  it('flags: --resume pins the settings, --eval-only needs --weights, a checkpoint of another example is refused', async () => {
-    expect(() => parseMnistArgs(['--resume', '/tmp/x', '--seed', '1'])).toThrow(UsageError);
+  it('flags: --resume keeps the run\'s model, --eval-only needs --weights, a checkpoint of another example is refused', async () => {
+    for (const f of [['--weights', 'm.tsnn'], ['--eval-only'], ['--overwrite']]) {
+      expect(() => parseMnistArgs(['--resume', '/tmp/x', ...f])).toThrow(`--resume continues the run in its folder from its checkpoint; ${f[0]} cannot be given with it`);
+    }
+    expect(parseMnistArgs(['--resume', '/tmp/x', '--seed', '1'])!.given).toEqual(['seed']); // compared with the checkpoint when the run starts
+    expect(() => parseMnistArgs(['--seed', '4294967296'])).toThrow("--seed must be an integer from 0 to 4294967295, got '4294967296'");
     expect(() => parseMnistArgs(['--eval-only'])).toThrow('--eval-only needs --weights FILE');
     expect(() => parseMnistArgs(['--loss', 'bce'])).toThrow(UsageError);
     expect(parseMnistArgs(['--help'])).toBeNull();

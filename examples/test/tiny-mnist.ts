@@ -42,15 +42,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run an example CLI (`siamese`, `embedding`, `fewshot`) as the user would; resolves when it exits. */
-export function runCli(name: string, args: string[]): Promise<CliResult> {
+/** Start an example CLI (`siamese`, `embedding`, `fewshot`, `mnist`) as the user would; `done` resolves when it exits. */
+export function startCli(name: string, args: string[]): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(__dirname, `../src/${name}.ts`), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'], cwd: join(__dirname, '..'),
   });
   let stdout = '', stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (status, signal) => resolve({ status, signal, stdout, stderr })));
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return { child, done: new Promise((resolve) => child.on('exit', (status, signal) => resolve({ status, signal, stdout, stderr }))) };
+}
+
+/** Run an example CLI as the user would; resolves when it exits. */
+export function runCli(name: string, args: string[]): Promise<CliResult> {
+  return startCli(name, args).done;
 }
 
 /** Run `cmd` as a child process (asynchronously: a synchronous spawn would block vitest's worker); resolves with it. */
