@@ -8,13 +8,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runNode } from './spawn.js';
 import { decodeModel } from '@tsnn/layers';
 import { parseEmbeddingArgs } from '../src/embedding-cli.js';
 import { runEmbedding } from '../src/embedding-run.js';
 import { parseFewShotArgs } from '../src/fewshot-cli.js';
 import { runFewShot } from '../src/fewshot-run.js';
 import type { Output } from '../src/progress.js';
+import { runCli } from './tiny-mnist.js';
 
 function capture(): Output & { lines: string[] } {
   const lines: string[] = [];
@@ -54,7 +54,7 @@ describe('pnpm example:embedding on real MNIST', () => {
 });
 
 describe('the embedding command line', () => {
-  const cli = (args: string[]) => runNode(['--import', 'tsx', '--conditions=source', join(__dirname, '../src/embedding.ts'), ...args], { cwd: join(__dirname, '..') });
+  const cli = (args: string[]) => runCli('embedding', args);
 
   it('a wrong or malformed flag prints the usage and exits with status 2; --help exits 0', async () => {
     for (const args of [['--epochs', 'ten'], ['--bogus'], ['--epochs', '0'], ['--out', ''], ['extra']]) {

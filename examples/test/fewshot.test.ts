@@ -10,7 +10,6 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runNode } from './spawn.js';
 import { Rng } from '@tsnn/tensor';
 import { encodeModel } from '@tsnn/layers';
 import { parseSiameseArgs } from '../src/cli.js';
@@ -20,6 +19,7 @@ import { scoreKind } from '../src/model.js';
 import { siameseMlp } from '../src/model.js';
 import type { Output } from '../src/progress.js';
 import { runSiamese } from '../src/siamese-run.js';
+import { runCli } from './tiny-mnist.js';
 
 function capture(): Output & { lines: string[] } {
   const lines: string[] = [];
@@ -64,7 +64,7 @@ describe('pnpm example:fewshot on real MNIST', () => {
 });
 
 describe('the fewshot command line', () => {
-  const cli = (args: string[]) => runNode(['--import', 'tsx', '--conditions=source', join(__dirname, '../src/fewshot.ts'), ...args], { cwd: join(__dirname, '..') });
+  const cli = (args: string[]) => runCli('fewshot', args);
 
   it('a missing model file says how to make one and exits 1', async () => {
     const out = tmp('fewshot-cli');

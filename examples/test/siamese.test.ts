@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runNode } from './spawn.js';
 import { parseSiameseArgs, type SiameseOptions } from '../src/cli.js';
 import { runSiamese } from '../src/siamese-run.js';
 import type { Output } from '../src/progress.js';
+import { runCli } from './tiny-mnist.js';
 
 function capture(): Output & { lines: string[] } {
   const lines: string[] = [];
@@ -63,7 +63,7 @@ describe('pnpm example:siamese on real MNIST', () => {
 });
 
 describe('the command line', () => {
-  const cli = (args: string[]) => runNode(['--import', 'tsx', '--conditions=source', join(__dirname, '../src/siamese.ts'), ...args], { cwd: join(__dirname, '..') });
+  const cli = (args: string[]) => runCli('siamese', args);
 
   it('a wrong or malformed flag prints the usage and exits with status 2', async () => {
     for (const args of [['--epochs', 'ten'], ['--bogus'], ['--loss', 'mse'], ['--eval-only'], ['--epochs', '0']]) {
