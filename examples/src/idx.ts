@@ -131,10 +131,10 @@ export function mnistFiles(dataDir: string) {
 /**
  * The train and test sets of an MNIST-style folder (MNIST itself: 60000 and 10000 28×28 byte images,
  * labels 0..9). Any number of classes: numClasses is the largest label of either set + 1, on both.
- * Neither set may be empty, and the training labels must hold at least two classes (pairs of the same
- * and of different classes).
+ * Neither set may be empty, and the training labels must hold at least two classes; `why` says what for
+ * (by default: the pair examples' pairs of the same and of different classes).
  */
-export function loadMnist(dataDir: string = defaultMnistDir()): { train: IdxDataset; test: IdxDataset } {
+export function loadMnist(dataDir: string = defaultMnistDir(), why = 'pairs of the same and of different classes'): { train: IdxDataset; test: IdxDataset } {
   const files = mnistFiles(dataDir);
   const load = (images: string, labels: string, use: string) => {
     const d = loadIdxDataset(images, labels);
@@ -145,7 +145,7 @@ export function loadMnist(dataDir: string = defaultMnistDir()): { train: IdxData
   const test = load(files.testImages, files.testLabels, 'test on');
   const present = new Set(train.labels);
   if (present.size < 2) {
-    throw new IdxError(files.trainLabels, `every label is ${train.labels[0]}: the examples need at least 2 classes (pairs of the same and of different classes)`);
+    throw new IdxError(files.trainLabels, `every label is ${train.labels[0]}: the examples need at least 2 classes (${why})`);
   }
   const numClasses = Math.max(train.numClasses, test.numClasses);
   return { train: { ...train, numClasses }, test: { ...test, numClasses } };

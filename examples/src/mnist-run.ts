@@ -97,7 +97,7 @@ async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t
     ? resumedSettings<RunSettings>(resumed, checkpointFile!, given, opts.epochs)
     : { example: 'mnist', seed: opts.seed, limit: opts.limit, batchSize: opts.batchSize, dataDir: opts.dataDir, epochs: opts.epochs ?? 20 };
 
-  const { train, test } = loadMnist(settings.dataDir ?? undefined);
+  const { train, test } = loadMnist(settings.dataDir ?? undefined, 'a classifier learns nothing from one');
   if (train.rows !== test.rows || train.cols !== test.cols) {
     throw new Error(`train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`);
   }

@@ -65,16 +65,17 @@ describe('classes and empty data', () => {
     ];
     for (const [train, test, file, problem] of cases) {
       const data = tinyMnist(train, test);
-      const runs = [
-        (out: string) => runSiamese(parseSiameseArgs(['--data-dir', data, '--out', out])!, quiet),
-        (out: string) => runEmbedding(parseEmbeddingArgs(['--data-dir', data, '--out', out])!, quiet),
-        (out: string) => runMnist(parseMnistArgs(['--data-dir', data, '--out', out])!, quiet),
+      const pairs = ' (pairs of the same and of different classes)';
+      const runs: [(out: string) => Promise<unknown>, string][] = [
+        [(out) => runSiamese(parseSiameseArgs(['--data-dir', data, '--out', out])!, quiet), pairs],
+        [(out) => runEmbedding(parseEmbeddingArgs(['--data-dir', data, '--out', out])!, quiet), pairs],
+        [(out) => runMnist(parseMnistArgs(['--data-dir', data, '--out', out])!, quiet), ' (a classifier learns nothing from one)'],
       ];
-      for (const run of runs) {
+      for (const [run, why] of runs) {
         const out = tmp('empty');
         const err = await run(out).catch((e: Error) => e);
         expect(err).toBeInstanceOf(IdxError);
-        expect((err as IdxError).message).toBe(`${join(data, file)}: ${problem}${file.includes('labels') ? ' (pairs of the same and of different classes)' : ''}`);
+        expect((err as IdxError).message).toBe(`${join(data, file)}: ${problem}${file.includes('labels') ? why : ''}`);
         expect(readdirSync(out)).toEqual([]);
       }
     }
