@@ -38,13 +38,21 @@ describe('wasm memory over long-lived processes', () => {
     expect(rest.at(-1)!.reclaimed).toBeGreaterThan(100_000); // ≈ 50 buffers a round, given back
   });
 
-  it('1,200 training steps on one model: the wasm heap and the JS heap stay flat', async () => {
-    const { before, after, epochs } = JSON.parse((await run('long-run.ts'))[0]) as { before: { heap: Stats; jsHeapUsed: number }; after: { heap: Stats; jsHeapUsed: number }; epochs: number };
-    expect(epochs).toBe(62);
-    expect(after.heap.memoryBytes).toBe(before.heap.memoryBytes);
-    expect(after.heap.liveBuffers).toBeLessThanOrEqual(before.heap.liveBuffers);
-    expect(after.heap.topBytes).toBeLessThanOrEqual(before.heap.topBytes);
-    // The history grows by 60 small records. Keeping even one [32, 16] activation per step would add ≥ 2.4 MB.
-    expect(after.jsHeapUsed - before.jsHeapUsed).toBeLessThan(500_000);
+  it('1,200 training steps on one model after a warm-up: the wasm heap, the JS heap and ArrayBuffer memory stay flat', async () => {
+    type Point = { epoch: number; heap: Stats; jsHeapUsed: number; arrayBuffers: number };
+    const [warm, mid, end] = JSON.parse((await run('long-run.ts'))[0]) as Point[];
+    expect([warm.epoch, mid.epoch, end.epoch]).toEqual([32, 62, 92]); // 20 steps an epoch: two windows of 600 steps
+    for (const p of [mid, end]) {
+      expect(p.heap.memoryBytes).toBe(warm.heap.memoryBytes);
+      expect(p.heap.liveBuffers).toBeLessThanOrEqual(warm.heap.liveBuffers);
+      expect(p.heap.topBytes).toBeLessThanOrEqual(warm.heap.topBytes);
+      // Keeping one [32, 16] activation (2 KB) a step outside the wasm heap would add 1.2 MB a window.
+      expect(p.arrayBuffers - warm.arrayBuffers).toBeLessThan(64 * 1024);
+    }
+    // V8's own bookkeeping (compiled code, feedback) moves the JS heap between measurements: over 200 runs
+    // of long-run.ts a window grew by −337 KB to +219 KB, and the smaller of the two windows by at most 47 KB.
+    // A leak of ≥ 420 bytes a step (a retained closure and its tensors) grows both windows by ≥ 250 KB.
+    const growth = [mid.jsHeapUsed - warm.jsHeapUsed, end.jsHeapUsed - mid.jsHeapUsed];
+    expect(Math.min(...growth), `JS heap growth per 600-step window: ${growth.join(', ')} bytes`).toBeLessThan(250_000);
   });
 });

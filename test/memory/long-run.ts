@@ -1,17 +1,18 @@
 /**
- * Run by memory.test.ts in a child process (node --expose-gc): one model trained for 2 epochs (warm-up),
- * then 60 more (1,200 steps). Prints the wasm heap's counters and the JS heap's used bytes, each after a
- * forced collection, before and after. In a process of its own, the JS heap holds only this run, so
- * neither other processes nor the test runner's own bookkeeping can move the figures.
+ * Run by memory.test.ts in a child process (node --expose-gc): one model trained for 32 epochs (640 steps:
+ * buffers made, the JIT done), then two windows of 30 epochs (600 steps each). Prints, after a forced
+ * collection at each of the three points, the wasm heap's counters, the JS heap's used bytes and the bytes
+ * of ArrayBuffers outside it. In a process of its own nothing else moves these figures; what still moves the
+ * JS heap by a few hundred KB from one measurement to the next is V8's own bookkeeping (compiled code, feedback), which
+ * goes up and down, while a leak grows it in every window.
  */
 import { Rng } from '@tsnn/tensor';
 import { heapStats } from '@tsnn/tensor/internal';
 import { Dense, Dropout, Sequential, Siamese, Subtract, contrastiveLoss, fit, initialFitState, pairArrays } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
 
-declare const process: { stdout: { write(s: string): void }; memoryUsage(): { heapUsed: number } };
+declare const process: { stdout: { write(s: string): void }; memoryUsage(): { heapUsed: number; arrayBuffers: number } };
 declare function gc(): void;
-declare function setImmediate(f: () => void): void;
 declare function setTimeout(f: () => void, ms: number): void;
 
 const rng = new Rng(4);
@@ -27,18 +28,35 @@ const model = new Siamese({
 model.build(features, rng);
 const optimizer = new RMSprop(model.parameters());
 const state = initialFitState();
-const train = (epochs: number) => fit(model, data, { epochs, batchSize: 32, loss: contrastiveLoss, optimizer, rng, state });
+const trainTo = (epochs: number) => fit(model, data, { epochs, batchSize: 32, loss: contrastiveLoss, optimizer, rng, state });
 
-async function measure() {
-  for (let i = 0; i < 3; i++) { // collect, then let the finalizers of collected buffers run (a later task)
+/**
+ * Collect, then let the finalizers of collected buffers run: V8 runs them in a task of its own, some time
+ * after the collection, so one turn of the event loop is not always enough (1 run in ~80 measured an earlier
+ * fit's workspace still live, and 2 in ~200 with 3 rounds of 2 ms). Repeats until the heap's live-buffer
+ * count has held for 10 rounds of 5 ms.
+ */
+async function settle(): Promise<void> {
+  let last = -1, same = 0;
+  for (let round = 0; round < 400 && same < 10; round++) {
     gc();
-    await new Promise<void>((resolve) => setTimeout(resolve, 1));
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    const live = heapStats().liveBuffers;
+    same = live === last ? same + 1 : 0;
+    last = live;
   }
-  return { heap: heapStats(), jsHeapUsed: process.memoryUsage().heapUsed };
 }
 
-train(2); // warm up: buffers, JIT
-const before = await measure();
-train(62); // 60 more epochs, 1,200 more steps
-const after = await measure();
-process.stdout.write(JSON.stringify({ before, after, epochs: state.epoch }) + '\n');
+async function measure() {
+  await settle();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return { epoch: state.epoch, heap: heapStats(), jsHeapUsed: heapUsed, arrayBuffers };
+}
+
+trainTo(32); // warm up: buffers, JIT
+const points = [await measure()];
+trainTo(62);
+points.push(await measure());
+trainTo(92);
+points.push(await measure());
+process.stdout.write(JSON.stringify(points) + '\n');
