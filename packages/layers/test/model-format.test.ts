@@ -210,7 +210,7 @@ describe('checkpoint training state is validated', () => {
     ['fit.epoch without its history', state({ epoch: 2, epochSeconds: [1, 1] }), 'c.tsnn: meta.checkpoint.fit.history.loss: 0 values, but fit.epoch says 2 epochs are done'],
     ['a history longer than the epochs', state({ epoch: 1, epochSeconds: [1], history: { loss: [0.3, 0.2] } }), 'c.tsnn: meta.checkpoint.fit.history.loss: must be at most 1 numbers'],
     ['epoch times missing', state({ epoch: 1, history: { loss: [0.3] } }), 'c.tsnn: meta.checkpoint.fit.epochSeconds: must be 1 finite numbers'],
-    ['fit.step 999', state({ step: 999 }), 'c.tsnn: meta.checkpoint.fit.step: must be an integer in [0, 4] (steps done in the epoch), got 999'],
+    ['fit.step 999', state({ step: 999 }), 'c.tsnn: meta.checkpoint.fit.step: must be the steps done in the epoch, an integer from 0 to at most the 4 samples, got 999'],
     ['an order that is not a permutation', state({ order: Uint32Array.from([0, 1, 1, 3]) }), 'c.tsnn: meta.checkpoint.fit:order: not a permutation of 0..3 (1 at position 2)'],
     ['more samples seen than exist', state({ seen: 9 }), 'c.tsnn: meta.checkpoint.fit.seen: must be the samples of the 1 steps done (at most 4'],
     ['samples seen at an epoch start', state({ step: 0, seen: 2 }), 'c.tsnn: meta.checkpoint.fit.seen:'],

@@ -158,7 +158,7 @@ function trainingStateProblem(info: { optimizer?: unknown; rng?: unknown; fit?: 
     return `fit.epochSeconds: must be ${epoch} finite numbers ≥ 0 (one per completed epoch), got ${show(f.epochSeconds)}`;
   }
   const samples = order ? order.length : 0;
-  if (!isCount(f.step) || (f.step as number) > samples) return `fit.step: must be an integer in [0, ${samples}] (steps done in the epoch), got ${show(f.step)}`;
+  if (!isCount(f.step) || (f.step as number) > samples) return `fit.step: must be the steps done in the epoch, an integer from 0 to at most the ${samples} samples, got ${show(f.step)}`;
   if ((f.step as number) > 0 && !order) return 'fit.step: a run in mid-epoch needs its sample order (fit:order), which is missing';
   if (order) {
     const seen = new Uint8Array(order.length);
