@@ -109,7 +109,7 @@ async function embeddingRun(opts: EmbeddingOptions, out: Output, ops: FileOps, t
   const modelFile = { path: join(opts.out, 'model.tsnn'), data: encodeModel(model, { seed: opts.seed, epochs: opts.epochs, loss: 'contrastive-distance', tsnn: VERSION }) };
 
   // Every digit into the plane; centroids from the training digits, classified: the test digits.
-  const testPair = evaluate(model, testData, { batchSize: 1024, loss: contrastiveDistanceLoss, metrics: [new BinaryAccuracy(DISTANCE)] });
+  const testPair = evaluate(model, testData, { batchSize: 128, loss: contrastiveDistanceLoss, metrics: [new BinaryAccuracy(DISTANCE)] });
   const trainE = embedImages(model, train).e, testE = embedImages(model, test).e;
   const centroids = classCentroids(trainE, 2, train.labels, classes);
   const centroidAccuracy = accuracy(nearestCentroid(testE, 2, centroids), test.labels);

@@ -164,9 +164,9 @@ async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t
   const mistakesFile = opts.evalOnly ? EVAL_MISTAKES : MISTAKES;
   const checkStop = finalEvaluationStop(stop, { command: 'mnist', out: opts.out, evalOnly: opts.evalOnly, stopped: stopped !== undefined, unwritten: [summaryFile, mistakesFile] });
   await checkStop();
-  const testFig = evaluate(model, testData, { batchSize: 1024, loss, metrics: ['accuracy'] });
+  const testFig = evaluate(model, testData, { batchSize: 128, loss, metrics: ['accuracy'] });
   await checkStop();
-  const probabilities = predict(model, testData, { batchSize: 1024 });
+  const probabilities = predict(model, testData, { batchSize: 128 });
   await checkStop();
   const predicted = argmaxRows(probabilities.data, test.count, probabilities.shape[1]);
   const counts = confusionMatrix(test.labels, predicted, classes);
