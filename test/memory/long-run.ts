@@ -41,7 +41,7 @@ async function settle(): Promise<void> {
   for (let round = 0; round < 400 && same < 10; round++) {
     gc();
     await new Promise<void>((resolve) => setTimeout(resolve, 5));
-    const live = heapStats().liveBuffers;
+    const live = heapStats()?.liveBuffers ?? -1; // null only without the wasm backend (the test checks it)
     same = live === last ? same + 1 : 0;
     last = live;
   }
