@@ -25,6 +25,7 @@ const STEPS: Record<SystemName, { full: number; quick: number; warmup: number; q
   'tsnn-js': { full: 300, quick: 10, warmup: 10, quickWarmup: 2 },
   'tsnn-wasm': { full: 400, quick: 10, warmup: 10, quickWarmup: 2 },
   'tsnn-wasm-strict': { full: 400, quick: 10, warmup: 10, quickWarmup: 2 },
+  'tsnn-wasm-dense': { full: 400, quick: 10, warmup: 10, quickWarmup: 2 },
   'tfjs-wasm': { full: 200, quick: 10, warmup: 5, quickWarmup: 2 },
   'tfjs-cpu': { full: 60, quick: 3, warmup: 3, quickWarmup: 1 },
 };

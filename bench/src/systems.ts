@@ -2,9 +2,10 @@
  * The systems under test, in the order they run, and what a worker reports back. tsnn-wasm runs the kernels
  * tsnn picks by default (relaxed SIMD, i.e. fused multiply-add, where the runtime has it: Node ≥ 22; strict on
  * Node 20); tsnn-wasm-strict asks for the strict ones (`useBackend('wasm', { kernels: 'strict' })`), so on
- * Node ≥ 22 the two rows are strict vs relaxed, and on Node 20 they run the same kernels.
+ * Node ≥ 22 the two rows are strict vs relaxed, and on Node 20 they run the same kernels. tsnn-wasm-dense is
+ * tsnn-wasm with the sparse-input path off (`useSparseInputs(0)`): every product a dense gemm, as in tsnn 0.1.
  */
-export const SYSTEMS = ['tsnn-js', 'tsnn-wasm', 'tsnn-wasm-strict', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export const SYSTEMS = ['tsnn-js', 'tsnn-wasm', 'tsnn-wasm-strict', 'tsnn-wasm-dense', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export const isTsnn = (s: SystemName): boolean => s.startsWith('tsnn-');

@@ -1,5 +1,5 @@
 /** tsnn: gemm through kernels() directly, and training with the library's own fit / evaluate. */
-import { VERSION, backendName, kernelVariant, kernels, useBackend, type BackendName, type KernelVariant } from '@tsnn/tensor';
+import { VERSION, backendName, kernelVariant, kernels, useBackend, useSparseInputs, type BackendName, type KernelVariant } from '@tsnn/tensor';
 import { threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import { contrastiveLoss, evaluate, fit } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
@@ -13,8 +13,10 @@ import type { TrainSettings } from './train-settings.js';
  * Select the backend (and kernel variant, default: tsnn's choice) and, when asked for, the thread pool (wasm
  * gemm only). Returns what runs and notes.
  */
-export async function setupTsnn(backend: BackendName, threads: number | null, variant?: KernelVariant): Promise<{ engine: string; notes: string[] }> {
+/** `sparse`: false turns the sparse-input path off (every product a dense gemm). */
+export async function setupTsnn(backend: BackendName, threads: number | null, variant?: KernelVariant, sparse = true): Promise<{ engine: string; notes: string[] }> {
   useBackend(backend, variant === undefined ? {} : { kernels: variant });
+  if (!sparse) useSparseInputs(0);
   const notes: string[] = [];
   if (threads !== null && threads > 1) {
     if (backend !== 'wasm') {
@@ -25,7 +27,7 @@ export async function setupTsnn(backend: BackendName, threads: number | null, va
     }
   }
   const used = threadCount();
-  return { engine: `tsnn ${VERSION} ${backendName()}, ${kernelVariant()} kernels, Node ${process.versions.node} (${used} thread${used > 1 ? 's' : ''})`, notes };
+  return { engine: `tsnn ${VERSION} ${backendName()}, ${kernelVariant()} kernels, Node ${process.versions.node} (${used} thread${used > 1 ? 's' : ''})${sparse ? '' : ', sparse path off'}`, notes };
 }
 
 /** Buffers from kernels().alloc (so the wasm backend uses them in place), filled once. */

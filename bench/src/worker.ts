@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchMatmul } from './matmul.js';
-import { SYSTEMS, type MatmulCell, type SystemName, type SystemResult, type TrainFigures } from './systems.js';
+import { SYSTEMS, isTsnn, type MatmulCell, type SystemName, type SystemResult, type TrainFigures } from './systems.js';
 import { FULL_TIMING, QUICK_TIMING } from './timing.js';
 import type { TrainSettings } from './train-settings.js';
 
@@ -45,10 +45,10 @@ const notes: string[] = [];
 let engine: string;
 let matmul: MatmulCell[];
 let train: TrainFigures | null;
-if (system === 'tsnn-js' || system === 'tsnn-wasm' || system === 'tsnn-wasm-strict') {
+if (isTsnn(system)) {
   const { setupTsnn, trainTsnn, tsnnGemm } = await import('./train-tsnn.js');
   const threads = values.threads === undefined ? null : int('threads', values.threads);
-  const setup = await setupTsnn(system === 'tsnn-js' ? 'js' : 'wasm', threads, system === 'tsnn-wasm-strict' ? 'strict' : undefined);
+  const setup = await setupTsnn(system === 'tsnn-js' ? 'js' : 'wasm', threads, system === 'tsnn-wasm-strict' ? 'strict' : undefined, system !== 'tsnn-wasm-dense');
   engine = setup.engine;
   notes.push(...setup.notes);
   log(engine);
