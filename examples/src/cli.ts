@@ -1,34 +1,11 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
-import type { KernelVariant } from '@tsnn/tensor';
-import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, checkResumeFlags, intFlag, kernelsFlag, pathFlag, seedFlag, strictFlags, UsageError } from './flags.js';
+import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, checkResumeFlags, intFlag, kernelsFlag, pathFlag, seedFlag, strictFlags, UsageError, type TrainingOptions } from './flags.js';
 import type { HeadKind } from './model.js';
 
-export interface SiameseOptions {
-  /** null: 20 for a new run, the checkpoint's total for --resume. */
-  epochs: number | null;
-  batchSize: number;
-  seed: number;
+export interface SiameseOptions extends TrainingOptions<SettingFlag> {
   /** 'contrastive' and 'bce' for the subtract head; the euclidean head always uses the distance form. */
   loss: 'contrastive' | 'bce';
   head: HeadKind;
-  /** Train on the first N training pairs only. */
-  limit: number | null;
-  dataDir: string | null;
-  out: string;
-  weights: string | null;
-  evalOnly: boolean;
-  backend: 'js' | 'wasm' | null;
-  /** Kernel variant; null: $TSNN_KERNELS, else the fastest here. */
-  kernels: KernelVariant | null;
-  /** Threads for the wasm gemm (1: no worker pool). */
-  threads: number;
-  /** Continue the run whose checkpoint is in this folder. */
-  resume: string | null;
-  /** Replace a finished or resumable run in --out instead of refusing. */
-  overwrite: boolean;
-  /** The run-setting flags given on the command line (checked against the checkpoint on --resume). */
-  given: SettingFlag[];
-  verbose: boolean;
 }
 
 /** The flags whose values a checkpoint pins. */

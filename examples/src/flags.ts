@@ -106,3 +106,29 @@ export function strictFlags<T extends FlagSpec>(argv: string[], options: T): Str
     throw new UsageError((e as Error).message);
   }
 }
+
+/** The options every training example takes (its own add to them); `Setting`: the flags a checkpoint pins. */
+export interface TrainingOptions<Setting extends string> {
+  /** null: 20 for a new run, the checkpoint's total for --resume. */
+  epochs: number | null;
+  batchSize: number;
+  seed: number;
+  /** Train on the first N training samples only. */
+  limit: number | null;
+  dataDir: string | null;
+  out: string;
+  weights: string | null;
+  evalOnly: boolean;
+  backend: 'js' | 'wasm' | null;
+  /** Kernel variant; null: $TSNN_KERNELS, else the fastest here. */
+  kernels: KernelVariant | null;
+  /** Threads for the wasm gemm (1: no worker pool). */
+  threads: number;
+  /** Continue the run whose checkpoint is in this folder. */
+  resume: string | null;
+  /** Replace a finished or resumable run in --out instead of refusing. */
+  overwrite: boolean;
+  /** The run-setting flags given on the command line (checked against the checkpoint on --resume). */
+  given: Setting[];
+  verbose: boolean;
+}

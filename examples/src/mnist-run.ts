@@ -21,22 +21,11 @@ import { fromModelFile } from './model.js';
 import { encodePng } from './png.js';
 import { EpochProgress, type Output } from './progress.js';
 import {
-  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, withBackend, withRunFolder,
-  type StopSignal,
+  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, runSummaryHead, withBackend, withRunFolder,
+  type RunSummaryHead, type StopSignal,
 } from './run-common.js';
 
-export interface MnistSummary {
-  tsnn: string;
-  seed: number;
-  options: Omit<MnistOptions, 'out' | 'verbose' | 'epochs' | 'given' | 'overwrite'> & { epochs: number };
-  backend: string;
-  /** The kernel variant the run used: strict or relaxed (fused multiply-add). */
-  kernels: string;
-  epochs: number;
-  seconds: number;
-  secondsPerEpoch: number | null;
-  finalValAccuracy: number | null;
-  bestValAccuracy: number | null;
+export interface MnistSummary extends RunSummaryHead<Omit<MnistOptions, 'out' | 'verbose' | 'epochs' | 'given' | 'overwrite'> & { epochs: number }> {
   /** The model in inference mode on the test images (Keras's model.evaluate(x_test, y_test)). */
   test: { samples: number; loss: number; accuracy: number };
   /** confusion[t][p]: test digits of class t predicted as p. */
@@ -180,20 +169,8 @@ async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t
   out.line(formatConfusion(counts, classes));
   out.line(`${grid.total} test digits wrong; the first ${grid.shown} are in ${join(opts.out, mistakesFile)} (true label in black, predicted in red)`);
 
-  const epochSeconds = state.epochSeconds;
-  const vals = state.history.val_accuracy ?? [];
-  const { out: _out, verbose: _verbose, given: _given, overwrite: _overwrite, ...optionsForSummary } = opts;
   const result: MnistSummary = {
-    tsnn: VERSION,
-    seed: settings.seed,
-    options: { ...optionsForSummary, ...settings },
-    backend: backendName(),
-    kernels: kernelVariant(),
-    epochs: epochSeconds.length,
-    seconds: (performance.now() - t0) / 1000,
-    secondsPerEpoch: epochSeconds.length ? epochSeconds.reduce((s, h) => s + h, 0) / epochSeconds.length : null,
-    finalValAccuracy: vals.length ? vals[vals.length - 1] : null,
-    bestValAccuracy: vals.length ? Math.max(...vals) : null,
+    ...runSummaryHead(opts, settings, state, 'val_accuracy', (performance.now() - t0) / 1000),
     test: { samples: test.count, loss: testFig.loss, accuracy: testFig.accuracy },
     confusion: Array.from({ length: classes }, (_, t) => [...counts.subarray(t * classes, (t + 1) * classes)]),
     mistakes: grid.total,

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { KernelVariant } from '@tsnn/tensor';
+import { VERSION, backendName, kernelVariant, type KernelVariant } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import { stopThreads, useThreads } from '@tsnn/tensor/pool.node';
 import { decodeCheckpoint, type Checkpoint, type FitState } from '@tsnn/layers';
@@ -166,5 +166,42 @@ export function finalEvaluationStop(stop: StopSignal, o: { command: string; out:
       : `training is complete and kept in ${model} and ${join(o.out, 'history.json')}; ${o.unwritten.join(', ')} ${o.unwritten.length > 1 ? 'were' : 'was'} not written. ` +
         `Get the figures with: pnpm example:${o.command} --eval-only --weights ${model} --out ${o.out}`;
     throw new Interrupted(`Stopped during the final evaluation: ${kept}`, signalStatus(stop.signal));
+  };
+}
+
+/** What every training example's summary.json starts with. */
+export interface RunSummaryHead<Options> {
+  tsnn: string;
+  seed: number;
+  /** The options the run used (the checkpoint's settings on --resume), without the output-only ones. */
+  options: Options;
+  backend: string;
+  /** 'relaxed' (fused multiply-add) or 'strict' (the same bits on every machine). */
+  kernels: string;
+  epochs: number;
+  seconds: number;
+  secondsPerEpoch: number | null;
+  finalValAccuracy: number | null;
+  bestValAccuracy: number | null;
+}
+
+/** The summary's head from the run's options, the settings it trained with, its fit state and its validation metric. */
+export function runSummaryHead<O extends { out: string; verbose: boolean; given: unknown; overwrite: boolean }, S extends { seed: number }>(
+  opts: O, settings: S, state: FitState, valKey: string, seconds: number,
+): RunSummaryHead<Omit<O, 'out' | 'verbose' | 'given' | 'overwrite'> & S> {
+  const { out: _out, verbose: _verbose, given: _given, overwrite: _overwrite, ...options } = opts;
+  const epochSeconds = state.epochSeconds;
+  const vals = state.history[valKey] ?? [];
+  return {
+    tsnn: VERSION,
+    seed: settings.seed,
+    options: { ...options, ...settings },
+    backend: backendName(),
+    kernels: kernelVariant(),
+    epochs: epochSeconds.length,
+    seconds,
+    secondsPerEpoch: epochSeconds.length ? epochSeconds.reduce((sum, s) => sum + s, 0) / epochSeconds.length : null,
+    finalValAccuracy: vals.length ? vals[vals.length - 1] : null,
+    bestValAccuracy: vals.length ? Math.max(...vals) : null,
   };
 }

@@ -19,8 +19,8 @@ import { modelFrom, scoreKind, siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
 import { EpochProgress, type Output } from './progress.js';
 import {
-  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, withBackend, withRunFolder,
-  type StopSignal,
+  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, runSummaryHead, withBackend, withRunFolder,
+  type RunSummaryHead, type StopSignal,
 } from './run-common.js';
 
 export type { StopSignal } from './run-common.js';
@@ -33,18 +33,7 @@ export interface SplitFigures {
   recall: number;
 }
 
-export interface SiameseSummary {
-  tsnn: string;
-  seed: number;
-  options: Omit<SiameseOptions, 'out' | 'verbose' | 'epochs' | 'given' | 'overwrite'> & { epochs: number };
-  backend: string;
-  /** 'relaxed' (fused multiply-add) or 'strict' (the same bits on every machine). */
-  kernels: string;
-  epochs: number;
-  seconds: number;
-  secondsPerEpoch: number | null;
-  finalValAccuracy: number | null;
-  bestValAccuracy: number | null;
+export interface SiameseSummary extends RunSummaryHead<Omit<SiameseOptions, 'out' | 'verbose' | 'epochs' | 'given' | 'overwrite'> & { epochs: number }> {
   train: SplitFigures | null;
   test: SplitFigures;
   /** The reference's compute_accuracy, mean(labels[predictions > 0.5]), on the test pairs: a precision. */
@@ -158,7 +147,6 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
     }
   }
 
-  const epochSeconds = state.epochSeconds;
   const summaryFile = opts.evalOnly ? EVAL_SUMMARY : 'summary.json';
   const checkStop = finalEvaluationStop(stop, { command: 'siamese', out: opts.out, evalOnly: opts.evalOnly, stopped: stopped !== undefined, unwritten: [summaryFile] });
   await checkStop();
@@ -180,19 +168,8 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
     `where the binary accuracy is ${pct(testFig.accuracy)}.`);
 
   const seconds = (performance.now() - t0) / 1000;
-  const vals = state.history.val_binary_accuracy ?? [];
-  const { out: _out, verbose: _verbose, given: _given, overwrite: _overwrite, ...optionsForSummary } = opts;
   const summary: SiameseSummary = {
-    tsnn: VERSION,
-    seed: settings.seed,
-    options: { ...optionsForSummary, ...settings },
-    backend: backendName(),
-    kernels: kernelVariant(),
-    epochs: epochSeconds.length,
-    seconds,
-    secondsPerEpoch: epochSeconds.length ? epochSeconds.reduce((s, h) => s + h, 0) / epochSeconds.length : null,
-    finalValAccuracy: vals.length ? vals[vals.length - 1] : null,
-    bestValAccuracy: vals.length ? Math.max(...vals) : null,
+    ...runSummaryHead(opts, settings, state, 'val_binary_accuracy', seconds),
     train: trainFig,
     test: testFig,
     referenceAccuracy,

@@ -28,7 +28,6 @@ const layers: Check = (v, at, limit) => {
   }
   return null;
 };
-const layer: Check = (v, at, limit) => configProblem(v, at, LAYER_KINDS, limit);
 const merge: Check = (v, at, limit) => configProblem(v, at, MERGE_KINDS, limit);
 
 /** Layer kinds (inside a Sequential) and the keys each takes besides `kind`. */

@@ -26,7 +26,7 @@ export function sigmoid(variant: KernelVariant = 'strict'): FuncDef {
     { i: i32t, end: i32t, xv: v128t, t: v128t, q: v128t, r: v128t, p: v128t });
   const { get, set } = f;
   const k = (c: number) => f32x4.const(c);
-  const { add, sub, mul } = f32x4;
+  const { add, mul } = f32x4;
   return f.def(zip(f, get('n'), (L) => [
     set('xv', L.load('x')),
     // t = max(−|x|, T_MIN); q = round(t·log2 e); r = t − q·ln2
