@@ -34,16 +34,35 @@ function checkState(name: string, s: unknown, n: number): number[] {
   return s;
 }
 
-/** Keras's 'accuracy': which comparison follows from the widths of yTrue and yPred. */
-export class Accuracy implements Metric {
-  readonly name = 'accuracy';
-  readonly direction = 'up';
-  correct = 0;
-  total = 0;
+/** A figure that is one running sum over another (hits / samples, |errors| / values): NaN before any count. */
+abstract class MeanMetric implements Metric {
+  abstract readonly name: string;
+  abstract readonly direction: 'up' | 'down';
+  protected sum = 0;
+  protected count = 0;
+  abstract update(yTrue: ArrayLike<number>, yPred: Tensor): void;
 
   reset(): void {
-    this.correct = this.total = 0;
+    this.sum = this.count = 0;
   }
+
+  result(): number {
+    return this.count === 0 ? NaN : this.sum / this.count;
+  }
+
+  getState(): number[] {
+    return [this.sum, this.count];
+  }
+
+  setState(s: number[]): void {
+    [this.sum, this.count] = checkState(this.name, s, 2);
+  }
+}
+
+/** Keras's 'accuracy': which comparison follows from the widths of yTrue and yPred. Counts hits over samples. */
+export class Accuracy extends MeanMetric {
+  readonly name = 'accuracy';
+  readonly direction = 'up';
 
   update(yTrue: ArrayLike<number>, yPred: Tensor): void {
     const n = yPred.shape[0], k = yPred.size / n, w = yTrue.length / n, p = yPred.data;
@@ -55,21 +74,9 @@ export class Accuracy implements Metric {
         const predicted = argmax(p, r * k, k);
         hit = w === 1 ? predicted === yTrue[r] : predicted === argmax(yTrue, r * k, k);
       }
-      this.correct += +hit;
+      this.sum += +hit;
     }
-    this.total += n;
-  }
-
-  result(): number {
-    return this.total === 0 ? NaN : this.correct / this.total;
-  }
-
-  getState(): number[] {
-    return [this.correct, this.total];
-  }
-
-  setState(s: number[]): void {
-    [this.correct, this.total] = checkState(this.name, s, 2);
+    this.count += n;
   }
 }
 
@@ -131,33 +138,15 @@ export class Recall extends Binary {
 }
 
 /** mae: Σ|yTrue − yPred| / count over every value. */
-export class MeanAbsoluteError implements Metric {
+export class MeanAbsoluteError extends MeanMetric {
   readonly name = 'mae';
   readonly direction = 'down';
-  sum = 0;
-  count = 0;
-
-  reset(): void {
-    this.sum = this.count = 0;
-  }
 
   update(yTrue: ArrayLike<number>, yPred: Tensor): void {
     if (yPred.size !== yTrue.length) throw new TsnnError(`mae: ${yTrue.length} targets for predictions of ${yPred.size} values`);
     const p = yPred.data;
     for (let i = 0; i < p.length; i++) this.sum += Math.abs(yTrue[i] - p[i]);
     this.count += p.length;
-  }
-
-  result(): number {
-    return this.count === 0 ? NaN : this.sum / this.count;
-  }
-
-  getState(): number[] {
-    return [this.sum, this.count];
-  }
-
-  setState(s: number[]): void {
-    [this.sum, this.count] = checkState(this.name, s, 2);
   }
 }
 
