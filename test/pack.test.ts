@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(__dirname, '..');
 const consumer = join(__dirname, 'pack');
 const PACKAGES = ['tensor', 'layers', 'optimizers'] as const;
+/** The version the tarballs carry: the packages' own (they move together). */
+const VERSION: string = JSON.parse(readFileSync(join(root, 'packages/tensor/package.json'), 'utf8')).version;
 const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
 
 /** The environment of a user's shell: without the npm_* / pnpm_* variables `pnpm test` sets for its scripts. */
@@ -52,7 +54,7 @@ beforeAll(async () => {
   tarballs = join(work, 'tarballs');
   project = join(work, 'project');
   await run('pnpm pack (prepack builds each package)', 'pnpm', ['--recursive', ...PACKAGES.flatMap((p) => ['--filter', `./packages/${p}`]), 'pack', '--pack-destination', tarballs], { cwd: root });
-  const files = PACKAGES.map((p) => join(tarballs, `tsnn-${p}-0.1.0.tgz`));
+  const files = PACKAGES.map((p) => join(tarballs, `tsnn-${p}-${VERSION}.tgz`));
   for (const f of files) if (!existsSync(f)) throw new Error(`pack test, step "pnpm pack" failed: ${f} was not written (found: ${readdirSync(tarballs).join(', ')})`);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-project', private: true, type: 'module' }, null, 2));
@@ -66,11 +68,11 @@ afterAll(() => {
 
 describe('the packed packages, installed with npm in a fresh project', () => {
   it.each(PACKAGES)('@tsnn/%s: the tarball holds package.json, README.md, LICENSE, dist and src only', async (p) => {
-    const list = (await run(`list the files of tsnn-${p}-0.1.0.tgz`, 'tar', ['tzf', join(tarballs, `tsnn-${p}-0.1.0.tgz`)], { cwd: work })).split('\n');
+    const list = (await run(`list the files of tsnn-${p}-${VERSION}.tgz`, 'tar', ['tzf', join(tarballs, `tsnn-${p}-${VERSION}.tgz`)], { cwd: work })).split('\n');
     const unexpected = list.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.+\.ts)$/.test(f));
-    expect(unexpected, `unexpected files in tsnn-${p}-0.1.0.tgz`).toEqual([]);
+    expect(unexpected, `unexpected files in tsnn-${p}-${VERSION}.tgz`).toEqual([]);
     for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/index.d.ts.map', 'src/index.ts']) {
-      expect(list, `tsnn-${p}-0.1.0.tgz lacks ${f}`).toContain(`package/${f}`);
+      expect(list, `tsnn-${p}-${VERSION}.tgz lacks ${f}`).toContain(`package/${f}`);
     }
   });
 
