@@ -12,7 +12,8 @@
  *    is bit-identical to one thread), and the validation accuracy is > 85%. (One epoch of the reference
  *    recipe on fewer pairs stays below 85%: 79.9% on 20,000, 84.7% on 30,000.) Two drawn digits get a
  *    score in [0, 1]; the model saved from the page (a download) loads back through the file picker and
- *    gives the same score and test figures; a corrupted copy is refused with the CLI's checksum error.
+ *    gives the same score and test figures; a corrupted copy is refused with the CLI's checksum error; Start
+ *    then trains on from the loaded weights (after 10 steps within 3 points of the loaded model's accuracy).
  * 2. A page that is not cross-origin isolated, with the wasm kernels over an unshared memory: trains one
  *    short epoch with no console errors.
  * Screenshots go to examples/out/web-test/. (The DOM types are for the functions run in the page.)
@@ -157,6 +158,19 @@ async function isolatedRun(browser: Browser): Promise<void> {
     const loadedText = (await page.locator('#final').textContent())!;
     check(finalText.startsWith(loadedText), `the loaded model's test figures equal the trained one's: ${loadedText}`);
     await page.screenshot({ path: join(OUT, 'loaded.png'), fullPage: true });
+
+    // Start after a load trains on from the loaded weights, as the CLI's --weights: 10 steps from them stay
+    // near where the loaded model was; 10 steps from fresh weights reach nowhere near it.
+    await page.fill('#epochs', '1');
+    await page.fill('#limit', '1280');
+    await page.click('#start');
+    await stateIs(page, ['done', 'failed'], 60_000);
+    const headline = (await page.locator('#headline').textContent())!;
+    check(headline.includes(`from the weights of ${download.suggestedFilename()}`), `the new run names the loaded file: ${headline}`);
+    const onward = (await page.locator('#log').textContent())!.trim();
+    const onwardVal = Number(/val_binary_accuracy: ([\d.]+)/.exec(onward)![1]);
+    const loadedVal = Number(/binary accuracy ([\d.]+)%/.exec(loadedText)![1]) / 100;
+    check(onwardVal > loadedVal - 0.03, `10 steps on from the loaded weights: validation binary accuracy ${(100 * onwardVal).toFixed(2)}% (the loaded model's ${(100 * loadedVal).toFixed(2)}%, less at most 3 points)`);
     check(errors.length === 0, `no console errors${errors.length ? `: ${errors.join(' | ')}` : ''}`);
   } finally {
     await context.close();

@@ -150,7 +150,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       ui.log.textContent = '';
       ui.batchText.textContent = '';
       ui.batchProgress.value = 0;
-      ui.headline.textContent = `Loaded ${m.name}: ${m.description}`;
+      ui.headline.textContent = `Loaded ${m.name}: ${m.description}. Start trains on from these weights (as the CLI's --weights).`;
       ui.final.textContent = figuresText(m.test);
       setState('loaded');
       rescore();

@@ -44,6 +44,8 @@ interface Run {
   testData: PairData;
   running: boolean;
   pauseRequested: boolean;
+  /** A model file loaded from the file picker: Start trains from its weights (as the CLI's --weights). */
+  loaded: { name: string; bytes: Uint8Array } | null;
 }
 let run: Run | null = null;
 /** Set when the page asked for the wasm kernels over an unshared memory. */
@@ -77,11 +79,16 @@ function pairsFor(seed: number, limit: number | null) {
   return { rng, trainPairs, testPairs };
 }
 
-function figures(model: Siamese, testData: PairData, seed: number): TestFigures {
+/** What the model's output means decides its loss and decision (a loaded model may have the distance head). */
+function lossFor(model: Siamese) {
   const isDistance = scoreKind(model.config()) === 'distance';
-  const decision = isDistance ? DISTANCE : PROBABILITY;
+  return { loss: isDistance ? contrastiveDistanceLoss : LOSSES.contrastive, decision: isDistance ? DISTANCE : PROBABILITY };
+}
+
+function figures(model: Siamese, testData: PairData, seed: number): TestFigures {
+  const { loss, decision } = lossFor(model);
   const r = evaluate(model, testData, {
-    batchSize: 1024, loss: isDistance ? contrastiveDistanceLoss : LOSSES.contrastive, metrics: [new BinaryAccuracy(decision), new Precision(decision), new Recall(decision)],
+    batchSize: 128, loss, metrics: [new BinaryAccuracy(decision), new Precision(decision), new Recall(decision)],
   });
   return { loss: r.loss, accuracy: r.binary_accuracy, precision: r.precision, recall: r.recall };
 }
@@ -89,7 +96,7 @@ function figures(model: Siamese, testData: PairData, seed: number): TestFigures 
 /** The first 12 test pairs the model gets right and the first 12 it gets wrong, with their scores. */
 function postGrid(r: Run): void {
   const kind = scoreKind(r.model.config());
-  const p = predict(r.model, r.testData, { batchSize: 1024 }).data;
+  const p = predict(r.model, r.testData, { batchSize: 128 }).data;
   const right: GridPair[] = [], wrong: GridPair[] = [];
   let correct = 0;
   for (let i = 0; i < p.length; i++) {
@@ -105,20 +112,24 @@ function postGrid(r: Run): void {
 
 function start(settings: RunSettings): void {
   if (run?.running) throw new Error('a run is in progress: pause it first');
+  const loaded = run && !run.optimizer ? run.loaded : null; // a model loaded and not yet trained on
   const { rng, trainPairs, testPairs } = pairsFor(settings.seed, settings.limit);
   const { train, test } = data!;
   const trainData = imagePairData(train, trainPairs);
   const testData = imagePairData(test, testPairs);
-  const model = siameseMlp(train.rows * train.cols, rng, 'subtract');
+  const features = train.rows * train.cols;
+  // As the CLI: pairs, then the weights from the generator — fresh, or rebuilt from the loaded file.
+  const model = loaded ? modelFrom(decodeModel(loaded.bytes, loaded.name), loaded.name, features, rng) : siameseMlp(features, rng, 'subtract');
   run = {
     settings, rng, model, optimizer: new RMSprop(model.parameters()), state: initialFitState(),
-    trainData, testPairs, testData, running: false, pauseRequested: false,
+    trainData, testPairs, testData, running: false, pauseRequested: false, loaded: null,
   };
   const mean = (y: Uint8Array) => y.reduce((s, v) => s + v, 0) / y.length;
+  const head = scoreKind(model.config()) === 'distance' ? 'Euclidean-distance head' : 'Subtract head';
   post({
     type: 'started', epochs: settings.epochs, steps: Math.ceil(trainData.size / BATCH),
     headline: `tsnn ${VERSION} · backend ${backendName()}${threadCount() > 1 ? ` × ${threadCount()} threads` : ''}, ${kernelVariant()} kernels · seed ${settings.seed} · ` +
-      `Subtract head · ${trainData.size} train / ${testData.size} test pairs (${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ` +
+      `${head}${loaded ? `, from the weights of ${loaded.name}` : ''} · ${trainData.size} train / ${testData.size} test pairs (${pct(mean(trainPairs.y))} / ${pct(mean(testPairs.y))} same) · ` +
       `${train.rows}×${train.cols} images, ${Math.max(train.numClasses, test.numClasses)} classes`,
   });
   void trainRun(run);
@@ -135,8 +146,8 @@ async function trainRun(r: Run): Promise<void> {
     const result = await fitAsync(r.model, r.trainData, {
       epochs: r.settings.epochs,
       batchSize: BATCH,
-      loss: LOSSES.contrastive,
-      metrics: [new BinaryAccuracy(PROBABILITY)],
+      loss: lossFor(r.model).loss,
+      metrics: [new BinaryAccuracy(lossFor(r.model).decision)],
       optimizer: r.optimizer,
       rng: r.rng,
       validationData: r.testData,
@@ -194,6 +205,7 @@ function load(name: string, bytes: Uint8Array, seed: number): void {
   run = {
     settings: { epochs: Number(meta.epochs ?? 0), seed, limit: null, threads: threadCount() }, rng, model, optimizer: null,
     state: initialFitState(), trainData: null, testPairs, testData, running: false, pauseRequested: false,
+    loaded: { name, bytes },
   };
   const kind = scoreKind(model.config());
   const description = `${model.parameters().length} tensors, ${kind === 'distance' ? 'Euclidean-distance' : 'Subtract'} head` +
