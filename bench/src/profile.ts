@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @tsnn/bench profile [--steps N] [--threads N] [--quick] [--to97]`: where a tsnn training
+ * `pnpm --filter @tsnn/bench profile [--steps N] [--threads N] [--kernels strict|relaxed] [--quick] [--to97]`: where a tsnn training
  * step of the example's model spends its time, with the sparse-input path on and off, and on a dense input.
  *
  * Bench-only timing wrappers, nothing in the library changes: the active kernel set is replaced by one
@@ -29,7 +29,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { Rng, SPARSE_MAX_DENSITY, kernels, useBackend, useSparseInputs, type Kernels } from '@tsnn/tensor';
+import { Rng, SPARSE_MAX_DENSITY, kernelVariant, kernels, useBackend, useSparseInputs, type Kernels } from '@tsnn/tensor';
 import { registerBackend } from '@tsnn/tensor/internal';
 import { threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import { contrastiveLoss, evaluate, fit, type PairData } from '@tsnn/layers';
@@ -41,8 +41,14 @@ const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '200' }, threads: { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false }, to97: { type: 'boolean', default: false },
+    kernels: { type: 'string' },
   },
 });
+if (values.kernels !== undefined && values.kernels !== 'strict' && values.kernels !== 'relaxed') {
+  throw new Error(`--kernels must be strict or relaxed, got '${values.kernels}'`);
+}
+/** The wasm kernel variant: as asked, else tsnn's default here. */
+const variant = values.kernels === undefined ? {} : { kernels: values.kernels as 'strict' | 'relaxed' };
 const threads = Number(values.threads);
 const steps = values.quick ? 20 : Number(values.steps);
 const WARMUP = 10, BATCH = 128, VAL_PAIRS = 10000;
@@ -87,12 +93,12 @@ const base = kernels();
 const wrapped = Object.fromEntries(Object.entries(base).map(([name, v]) =>
   [name, typeof v === 'function' && KERNEL_CATEGORY[name] ? timed(KERNEL_CATEGORY[name], v as (...a: unknown[]) => unknown) : v])) as unknown as Kernels;
 registerBackend('wasm', () => wrapped);
-useBackend('wasm');
+useBackend('wasm', variant);
 const fillMask = Rng.prototype.fillMask;
 Rng.prototype.fillMask = timed('dropout masks', fillMask);
 
 async function setup(): Promise<void> {
-  useBackend('wasm');
+  useBackend('wasm', variant);
   if (threads > 1) await useThreads(threads);
 }
 
@@ -184,7 +190,7 @@ function timeTo97(sparseDensity: number): string {
   return reached || 'not reached in 20 epochs';
 }
 
-console.log(`tsnn step profile, wasm backend, ${threadCount()} thread(s), ${steps} steps after ${WARMUP} warm-up, batch ${BATCH}, ` +
+console.log(`tsnn step profile, wasm backend (${kernelVariant()} kernels, Node ${process.versions.node}), ${threadCount()} thread(s), ${steps} steps after ${WARMUP} warm-up, batch ${BATCH}, ` +
   `threshold ${SPARSE_MAX_DENSITY}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (values.to97) {
   for (const [name, d] of [['sparse on', SPARSE_MAX_DENSITY], ['sparse off', 0]] as const) console.log(`time to 97%, ${name}: ${timeTo97(d)}`);
