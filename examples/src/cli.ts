@@ -1,5 +1,5 @@
 /** Command-line options of the Siamese example, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, checkResumeFlags, intFlag, kernelsFlag, pathFlag, seedFlag, strictFlags, UsageError, type TrainingOptions } from './flags.js';
+import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, strictFlags, trainingOptions, UsageError, type TrainingOptions } from './flags.js';
 import type { HeadKind } from './model.js';
 
 export interface SiameseOptions extends TrainingOptions<SettingFlag> {
@@ -59,28 +59,5 @@ export function parseSiameseArgs(argv: string[]): SiameseOptions | null {
   const head = values.head ?? 'subtract';
   if (head !== 'subtract' && head !== 'euclidean') throw new UsageError(`--head must be subtract or euclidean, got '${head}'`);
   if (head === 'euclidean' && loss === 'bce') throw new UsageError('--head euclidean outputs a distance, not a probability: it trains with the contrastive loss only');
-  checkResumeFlags(values);
-  const backend = values.backend ?? null;
-  if (backend !== null && backend !== 'js' && backend !== 'wasm') throw new UsageError(`--backend must be js or wasm, got '${backend}'`);
-  const evalOnly = values['eval-only'] ?? false;
-  if (evalOnly && !values.weights) throw new UsageError('--eval-only needs --weights FILE');
-  return {
-    epochs: intFlag('epochs', values.epochs, null, 1),
-    batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
-    seed: seedFlag(values.seed),
-    loss,
-    head,
-    limit: intFlag('limit', values.limit, null, 1),
-    dataDir: pathFlag('data-dir', values['data-dir'], null),
-    out: pathFlag('out', values.out ?? values.resume, DEFAULT_OUT),
-    weights: pathFlag('weights', values.weights, null),
-    evalOnly,
-    backend,
-    kernels: kernelsFlag(values.kernels),
-    threads: intFlag('threads', values.threads, 1, 1),
-    resume: pathFlag('resume', values.resume, null),
-    overwrite: values.overwrite ?? false,
-    given: SETTING_FLAGS.filter((f) => values[f] !== undefined),
-    verbose: values.verbose ?? false,
-  };
+  return { ...trainingOptions(values, SETTING_FLAGS, DEFAULT_OUT), loss, head };
 }

@@ -132,3 +132,36 @@ export interface TrainingOptions<Setting extends string> {
   given: Setting[];
   verbose: boolean;
 }
+
+/** The values of COMMON_FLAGS and TRAINING_FLAGS as strictFlags returns them. */
+type TrainingFlagValues = Partial<Record<'seed' | 'limit' | 'data-dir' | 'out' | 'kernels' | 'epochs' | 'batch-size' | 'resume' | 'weights' | 'backend' | 'threads', string>> &
+  Partial<Record<'verbose' | 'eval-only' | 'overwrite', boolean>> & Record<string, unknown>;
+
+/**
+ * The TrainingOptions of parsed flags, checked: --resume's companions, --backend, --eval-only's --weights.
+ * `settingFlags`: the flags a checkpoint pins (recorded as given when present); `defaultOut`: --out's default.
+ */
+export function trainingOptions<S extends string>(values: TrainingFlagValues, settingFlags: readonly S[], defaultOut: string): TrainingOptions<S> {
+  checkResumeFlags(values);
+  const backend = values.backend ?? null;
+  if (backend !== null && backend !== 'js' && backend !== 'wasm') throw new UsageError(`--backend must be js or wasm, got '${backend}'`);
+  const evalOnly = values['eval-only'] ?? false;
+  if (evalOnly && !values.weights) throw new UsageError('--eval-only needs --weights FILE');
+  return {
+    epochs: intFlag('epochs', values.epochs, null, 1),
+    batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
+    seed: seedFlag(values.seed),
+    limit: intFlag('limit', values.limit, null, 1),
+    dataDir: pathFlag('data-dir', values['data-dir'], null),
+    out: pathFlag('out', values.out ?? values.resume, defaultOut),
+    weights: pathFlag('weights', values.weights, null),
+    evalOnly,
+    backend,
+    kernels: kernelsFlag(values.kernels),
+    threads: intFlag('threads', values.threads, 1, 1),
+    resume: pathFlag('resume', values.resume, null),
+    overwrite: values.overwrite ?? false,
+    given: settingFlags.filter((f) => values[f] !== undefined),
+    verbose: values.verbose ?? false,
+  };
+}

@@ -1,5 +1,5 @@
 /** Command-line options of the MNIST classifier example, parsed strictly: a wrong flag is a usage error (exit 2). */
-import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, checkResumeFlags, intFlag, kernelsFlag, pathFlag, seedFlag, strictFlags, UsageError, type TrainingOptions } from './flags.js';
+import { COMMON_FLAGS, KERNELS_USAGE, TRAINING_FLAGS, strictFlags, trainingOptions, type TrainingOptions } from './flags.js';
 
 export type MnistOptions = TrainingOptions<MnistSettingFlag>;
 
@@ -45,26 +45,5 @@ export function parseMnistArgs(argv: string[]): MnistOptions | null {
     ...TRAINING_FLAGS,
   });
   if (values.help) return null;
-  checkResumeFlags(values);
-  const backend = values.backend ?? null;
-  if (backend !== null && backend !== 'js' && backend !== 'wasm') throw new UsageError(`--backend must be js or wasm, got '${backend}'`);
-  const evalOnly = values['eval-only'] ?? false;
-  if (evalOnly && !values.weights) throw new UsageError('--eval-only needs --weights FILE');
-  return {
-    epochs: intFlag('epochs', values.epochs, null, 1),
-    batchSize: intFlag('batch-size', values['batch-size'], 128, 1),
-    seed: seedFlag(values.seed),
-    limit: intFlag('limit', values.limit, null, 1),
-    dataDir: pathFlag('data-dir', values['data-dir'], null),
-    out: pathFlag('out', values.out ?? values.resume, DEFAULT_MNIST_OUT),
-    weights: pathFlag('weights', values.weights, null),
-    evalOnly,
-    backend,
-    kernels: kernelsFlag(values.kernels),
-    threads: intFlag('threads', values.threads, 1, 1),
-    resume: pathFlag('resume', values.resume, null),
-    overwrite: values.overwrite ?? false,
-    given: MNIST_SETTING_FLAGS.filter((f) => values[f] !== undefined),
-    verbose: values.verbose ?? false,
-  };
+  return trainingOptions(values, MNIST_SETTING_FLAGS, DEFAULT_MNIST_OUT);
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Rng, VERSION, backendName, kernelVariant } from '@tsnn/tensor';
 import { threadCount } from '@tsnn/tensor/pool.node';
 import {
-  Dense, Dropout, Sequential, decodeModel, encodeCheckpoint, encodeModel, evaluate, fitAsync, initialFitState, loadWeights, modelFromConfig,
+  Dense, Dropout, Sequential, decodeModel, encodeCheckpoint, evaluate, fitAsync, initialFitState, loadWeights, modelFromConfig,
   predict, sparseCategoricalCrossentropy, summary as modelSummary, type DecodedModel, type XY,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
@@ -21,7 +21,7 @@ import { fromModelFile } from './model.js';
 import { encodePng } from './png.js';
 import { EpochProgress, type Output } from './progress.js';
 import {
-  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, runSummaryHead, withBackend, withRunFolder,
+  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, runSummaryHead, keepTrainingResult, withBackend, withRunFolder,
   type RunSummaryHead, type StopSignal,
 } from './run-common.js';
 
@@ -32,8 +32,6 @@ export interface MnistSummary extends RunSummaryHead<Omit<MnistOptions, 'out' | 
   confusion: number[][];
   /** Test digits predicted wrongly (the first ones are drawn in mistakes.png). */
   mistakes: number;
-  /** Set when a stop request (Ctrl-C) ended training early: where the checkpoint stands. */
-  stopped?: { epoch: number; step: number; steps: number };
 }
 
 /** The settings a checkpoint pins: a resumed run takes them from the file. */
@@ -139,13 +137,7 @@ async function runOnBackend(opts: MnistOptions, out: Output, stop: StopSignal, t
       // Every epoch, so a crash keeps what was learned; all three or none (a full disk changes nothing).
       checkpoint: () => writeFilesAtomic([...historyFiles(opts.out, state.history, state.epochSeconds, TITLE, 'accuracy'), checkpoint()], ops),
     });
-    if (result.stopped) {
-      writeFilesAtomic([checkpoint()], ops);
-      stopped = { epoch: state.epoch, step: state.step, steps };
-      out.line(`Stopped after epoch ${state.epoch} step ${state.step}/${steps}; checkpoint written. Resume with: pnpm example:mnist --resume ${opts.out}`);
-    } else {
-      writeFilesAtomic([{ path: join(opts.out, MODEL), data: encodeModel(model, { ...settings, tsnn: VERSION }) }], ops);
-    }
+    stopped = keepTrainingResult(result.stopped, { command: 'mnist', out: opts.out, output: out, ops, state, steps, checkpoint, model, settings });
   }
 
   // Keras's model.evaluate(x_test, y_test), then the predictions digit by digit.

@@ -9,9 +9,9 @@ import { basename, dirname, join } from 'node:path';
 import { VERSION, backendName, kernelVariant, type KernelVariant } from '@tsnn/tensor';
 import { useBackendFromEnv } from '@tsnn/tensor/backend.node';
 import { stopThreads, useThreads } from '@tsnn/tensor/pool.node';
-import { decodeCheckpoint, type Checkpoint, type FitState } from '@tsnn/layers';
+import { decodeCheckpoint, encodeModel, type Checkpoint, type FitState, type Saveable } from '@tsnn/layers';
 import { Interrupted, signalStatus } from './command.js';
-import { readInput } from './files.js';
+import { readInput, writeFilesAtomic, type FileContent, type FileOps } from './files.js';
 import { UsageError } from './flags.js';
 import { epochLine, epochOf, type Output } from './progress.js';
 import { claimRunDir } from './run-dir.js';
@@ -183,6 +183,8 @@ export interface RunSummaryHead<Options> {
   secondsPerEpoch: number | null;
   finalValAccuracy: number | null;
   bestValAccuracy: number | null;
+  /** Set when a stop request (Ctrl-C, SIGTERM) ended training early: where the checkpoint stands. */
+  stopped?: StoppedAt;
 }
 
 /** The summary's head from the run's options, the settings it trained with, its fit state and its validation metric. */
@@ -204,4 +206,29 @@ export function runSummaryHead<O extends { out: string; verbose: boolean; given:
     finalValAccuracy: vals.length ? vals[vals.length - 1] : null,
     bestValAccuracy: vals.length ? Math.max(...vals) : null,
   };
+}
+
+/** Where a run stopped by a signal stands (in summary.json). */
+export interface StoppedAt {
+  epoch: number;
+  step: number;
+  steps: number;
+}
+
+/**
+ * What a run keeps once fit returns: stopped by a signal, its checkpoint (and how to resume); finished,
+ * its model file with the run's settings. Returns where a stopped run stands, or undefined.
+ */
+export function keepTrainingResult(stopped: boolean, o: {
+  command: string; out: string; output: Output; ops: FileOps; state: FitState; steps: number;
+  checkpoint: () => FileContent; model: Saveable; settings: object;
+}): StoppedAt | undefined {
+  if (!stopped) {
+    writeFilesAtomic([{ path: join(o.out, MODEL), data: encodeModel(o.model, { ...o.settings, tsnn: VERSION }) }], o.ops);
+    return undefined;
+  }
+  writeFilesAtomic([o.checkpoint()], o.ops);
+  const { epoch, step } = o.state;
+  o.output.line(`Stopped after epoch ${epoch} step ${step}/${o.steps}; checkpoint written. Resume with: pnpm example:${o.command} --resume ${o.out}`);
+  return { epoch, step, steps: o.steps };
 }

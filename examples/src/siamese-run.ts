@@ -8,7 +8,7 @@ import { Rng, VERSION, backendName, kernelVariant } from '@tsnn/tensor';
 import { threadCount } from '@tsnn/tensor/pool.node';
 import {
   BinaryAccuracy, DISTANCE, LOSSES, PROBABILITY, Precision, Recall, contrastiveDistanceLoss, decodeModel, encodeCheckpoint,
-  encodeModel, evaluate, fitAsync, initialFitState,
+  evaluate, fitAsync, initialFitState,
   type Decision, type LossFn, type PairData, type Siamese,
 } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
@@ -19,7 +19,7 @@ import { modelFrom, scoreKind, siameseMlp } from './model.js';
 import { imagePairData, makePairs, takePairs } from './pairs.js';
 import { EpochProgress, type Output } from './progress.js';
 import {
-  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, runSummaryHead, withBackend, withRunFolder,
+  CHECKPOINT, EVAL_SUMMARY, MODEL, finalEvaluationStop, readRunCheckpoint, replayEpochs, resumedSettings, runSummaryHead, keepTrainingResult, withBackend, withRunFolder,
   type RunSummaryHead, type StopSignal,
 } from './run-common.js';
 
@@ -38,8 +38,6 @@ export interface SiameseSummary extends RunSummaryHead<Omit<SiameseOptions, 'out
   test: SplitFigures;
   /** The reference's compute_accuracy, mean(labels[predictions > 0.5]), on the test pairs: a precision. */
   referenceAccuracy: number;
-  /** Set when a stop request (Ctrl-C) ended training early: where the checkpoint stands. */
-  stopped?: { epoch: number; step: number; steps: number };
 }
 
 /** The settings a checkpoint pins: a resumed run takes them from the file. */
@@ -138,13 +136,7 @@ async function runOnBackend(opts: SiameseOptions, out: Output, stop: StopSignal,
       // Every epoch, so a crash keeps what was learned; all three or none (a full disk changes nothing).
       checkpoint: () => writeFilesAtomic([...historyFiles(opts.out, state.history, state.epochSeconds, 'tsnn Siamese MLP on MNIST pairs'), checkpoint()], ops),
     });
-    if (result.stopped) {
-      writeFilesAtomic([checkpoint()], ops);
-      stopped = { epoch: state.epoch, step: state.step, steps };
-      out.line(`Stopped after epoch ${state.epoch} step ${state.step}/${steps}; checkpoint written. Resume with: pnpm example:siamese --resume ${opts.out}`);
-    } else {
-      writeFilesAtomic([{ path: join(opts.out, MODEL), data: encodeModel(model, { ...settings, tsnn: VERSION }) }], ops);
-    }
+    stopped = keepTrainingResult(result.stopped, { command: 'siamese', out: opts.out, output: out, ops, state, steps, checkpoint, model, settings });
   }
 
   const summaryFile = opts.evalOnly ? EVAL_SUMMARY : 'summary.json';
