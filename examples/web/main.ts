@@ -94,6 +94,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
         `${m.note ? ` · ${m.note}` : ''}`;
       ui.env.dataset.backend = m.backend;
       ui.env.dataset.threads = String(m.threads);
+      if (m.hasData && state === 'loading') setState('ready'); // the worker has the data and its final backend
       break;
     case 'started':
       history = [];
@@ -267,7 +268,6 @@ try {
   send({ type: 'data', train: mnist.train, test: mnist.test });
   ui.dataStatus.textContent = `MNIST: ${mnist.train.count} training and ${mnist.test.count} test digits, ${mnist.train.rows}×${mnist.train.cols}, ` +
     `loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
-  setState('ready');
 } catch (e) {
   showError((e as Error).message);
   setState('failed');

@@ -40,7 +40,8 @@ export interface TestFigures {
 }
 
 export type FromWorker =
-  | { type: 'ready'; backend: string; kernels: string; threads: number; isolated: boolean; note: string }
+  /** The worker's backend as it stands; `hasData`: MNIST has reached it (every earlier message handled). */
+  | { type: 'ready'; backend: string; kernels: string; threads: number; isolated: boolean; note: string; hasData: boolean }
   | { type: 'started'; headline: string; epochs: number; steps: number }
   | { type: 'batch'; epoch: number; step: number; steps: number; loss: number; accuracy: number; etaSeconds: number }
   | { type: 'epoch'; logs: EpochLogs; line: string }

@@ -63,8 +63,11 @@ function describeKernels(): string {
     `${threads > 1 ? `, gemm on ${threads} threads` : ', 1 thread'}; ${variant})`;
 }
 
-function ready(note = ''): void {
-  post({ type: 'ready', backend: backendName(), kernels: describeKernels(), threads: threadCount(), isolated: scope.crossOriginIsolated, note });
+/** What the page asked for by its URL (?memory, ?kernels), repeated in every ready message. */
+const askedFor: string[] = [];
+
+function ready(note = askedFor.join(' · ')): void {
+  post({ type: 'ready', backend: backendName(), kernels: describeKernels(), threads: threadCount(), isolated: scope.crossOriginIsolated, note, hasData: data !== null });
 }
 
 /** Pairs from the seed, as the CLI makes them: training pairs first, then test pairs, from one generator. */
@@ -221,7 +224,7 @@ scope.onmessage = (e) => {
       switch (m.type) {
         case 'data':
           data = { train: m.train, test: m.test };
-          return;
+          return ready(); // after the kernels and memory the page asked for: the page is ready on this one
         case 'start':
           if (m.settings.threads !== threadCount()) {
             if (unshared && m.settings.threads > 1) throw new Error('threads need the shared memory, and this page asked for an unshared one');
@@ -237,11 +240,13 @@ scope.onmessage = (e) => {
           registerBackend('wasm', () => rt.kernels);
           useBackend('wasm');
           unshared = true;
-          return ready('unshared memory asked for (?memory=unshared)');
+          askedFor.push('unshared memory asked for (?memory=unshared)');
+          return ready();
         }
         case 'kernels':
           useBackend('wasm', { kernels: m.variant });
-          return ready(`${m.variant} kernels asked for (?kernels=${m.variant})`);
+          askedFor.push(`${m.variant} kernels asked for (?kernels=${m.variant})`);
+          return ready();
         case 'pause':
           if (run?.running) run.pauseRequested = true;
           return;
