@@ -35,11 +35,10 @@ describe('flags', () => {
     const out = tmp('resume');
     await runSiamese(parseSiameseArgs(['--data-dir', data, '--epochs', '2', '--seed', '0', '--out', out])!, quiet);
     const checkpoint = join(out, 'checkpoint.tsnn');
-    const [file, fewer, differs] = await Promise.all([
-      runCli('siamese', ['--resume', checkpoint]),
-      runCli('siamese', ['--resume', out, '--epochs', '1']),
-      runCli('siamese', ['--resume', out, '--seed', '3', '--epochs', '3']),
-    ]);
+    // One after the other: two runs on the same --out at once would meet its lock ('in use by another run').
+    const file = await runCli('siamese', ['--resume', checkpoint]);
+    const fewer = await runCli('siamese', ['--resume', out, '--epochs', '1']);
+    const differs = await runCli('siamese', ['--resume', out, '--seed', '3', '--epochs', '3']);
     expect(file.status).toBe(1);
     expect(file.stderr).toContain(`error: --resume ${checkpoint}: not a folder; --resume wants the --out folder of the run to continue (the one holding checkpoint.tsnn): use --resume ${out}`);
     expect(file.stderr).not.toContain('cannot write there');
