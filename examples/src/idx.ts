@@ -71,7 +71,9 @@ function gunzipIdx(raw: Buffer, file: string): Buffer {
   }
   const full = (limit: number) => {
     try {
-      return gunzipSync(raw, { maxOutputLength: Math.max(1, limit) });
+      // One output chunk of the whole size: zlib then returns it as is, where its default 16 KiB chunks
+      // would be joined into a second copy (47 MB of training images held twice for a moment).
+      return gunzipSync(raw, { maxOutputLength: Math.max(1, limit), chunkSize: Math.max(64, limit + 1) });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new IdxError(file, `decompresses to more than the ${limit} bytes its header says: stopped there`);
