@@ -8,10 +8,13 @@
  * The choice is made per batch from the measured density (nonzeros / entries) of x: up to
  * `maxDensity` the sparse path, above it the dense one. The default is from `bench/src/sparse.ts`
  * (`pnpm --filter @tsnn/bench sparse`, bench/README.md): on the WASM backend, a 128×784 MNIST input
- * against a 784×128 weight (forward plus weight gradient, sparsify included; CPU time), sparse / dense
- * was 0.54–0.58 at MNIST's density 0.187, 0.82 at 0.28, 0.95–0.98 at 0.337 and 1.04–1.11 at 0.373:
- * the crossover is near 0.34, and the default stays below it (a batch near it gains little either way).
- * A denser input costs one counting pass over x: ~22 µs for 128×784, under 2% of its two gemms.
+ * against a 784×128 weight (forward plus weight gradient, sparsify included; CPU time, Node 20,
+ * 2026-12-02, after the sparse kernel's 6-wide column blocks), sparse / dense was 0.39 at MNIST's
+ * density 0.187, 0.58 at 0.28, 0.71 at 0.337, 0.87 at 0.418 and 0.99 at 0.468: the crossover is near
+ * 0.47. The default stays at 0.3: 0.4 would also send about half of the example's hidden-layer batches
+ * (ReLU outputs, density 0.24–0.6) to the sparse path, and measured no faster on the example (3-epoch
+ * runs, 1.00–1.02× the time), while its nonzero lists take a third more memory.
+ * A denser input costs one counting pass over x: ~18 µs for 128×784, under 2% of its two gemms.
  */
 import { kernels } from './backend.js';
 import { TsnnError } from './errors.js';

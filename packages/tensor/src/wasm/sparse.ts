@@ -14,16 +14,24 @@
  * sparseGemm(start, index, value, m, n, b, beta, c): c[m, n] = beta·c + Σ over the listed nonzeros:
  *   row r of c is the sum over entries q of row r of value[q]·b[index[q], :]. Called with the CSR
  *   part (m = rows) this is x·b; with the CSC part (m = cols) it is xᵀ·b — one kernel for the forward
- *   product and the weight gradient. Row r is done 32 columns at a time in 8 f32x4 accumulators (per
- *   nonzero: one splat of the value, eight loads of b, eight multiply-adds), then 4 columns at a
- *   time, then single columns (in lane 0). The multiply-accumulate is `madd(variant)`. Each entry is summed in float32 from 0 in the listed (ascending) order,
+ *   product and the weight gradient. Row r is done 24 columns at a time in 6 f32x4 accumulators (per
+ *   nonzero: one splat of the value, six loads of b, six multiply-adds), then 8 and 4 columns at a
+ *   time, then single columns (in lane 0): see BLOCKS for why 6. The multiply-accumulate is `madd(variant)`. Each entry is summed in float32 from 0 in the listed (ascending) order,
  *   with the same multiply and add as `gemm.ts`, so the result has the dense gemm's bits.
  */
 import { f32t, i32t, v128t, type Bytes, type FuncDef, type ValType } from './assembler.js';
 import { Fn, block, br, brIf, f32, f32x4, i32, i32x4, ifThen, loop, madd, ret, v128, type KernelVariant } from './instructions.js';
 
-/** Accumulators of the widest column block. */
-const WIDE = 8;
+/**
+ * The column blocks of sparseGemm, in f32x4 accumulators, widest first. 6 and not 8: Node 20's and 22's
+ * V8 schedule all of a block's b loads ahead of its multiply-adds, and 8 accumulators + 8 loaded vectors
+ * + the splat do not fit x64's 16 vector registers, so one accumulator lived on the stack (a store and
+ * reload on every nonzero). With 6 they fit: on a 128×784 input of density 0.19 against a 784×128 b
+ * (best of 8 × 300 calls, 2026-12-02), x·b went from 9.1 to 14.5 G multiply-adds/s on Node 20.20 and 8.4
+ * to 14.7 on Node 22.23; on Node 24.21, whose V8 keeps each load next to its use, 15.9 → 14.9 (xᵀ·b: 16.9
+ * → 16.9). The blocking never changes a result's bits: each output is still summed over its row's entries in order.
+ */
+const BLOCKS = [6, 2, 1];
 
 export function sparsify(): FuncDef {
   const f = new Fn('sparsify',
@@ -114,7 +122,7 @@ export function sparsify(): FuncDef {
 export function sparseGemm(variant: KernelVariant = 'strict'): FuncDef {
   const fma = madd(variant);
   const accs: Record<string, ValType> = {};
-  for (let v = 0; v < WIDE; v++) accs[`c${v}`] = v128t;
+  for (let v = 0; v < Math.max(...BLOCKS); v++) accs[`c${v}`] = v128t;
   const f = new Fn('sparseGemm',
     { start: i32t, index: i32t, value: i32t, m: i32t, n: i32t, b: i32t, beta: i32t, c: i32t },
     { r: i32t, q: i32t, qa: i32t, qEnd: i32t, vd: i32t, jb: i32t, nb: i32t, cp: i32t, bp: i32t, a: v128t, s: f32t, ...accs });
@@ -160,8 +168,7 @@ export function sparseGemm(variant: KernelVariant = 'strict'): FuncDef {
       set('qEnd', i32.add(get('index'), i32.shl(i32.load(i32.add(get('start'), i32.shl(get('r'), i32.const(2))), 4), i32.const(2)))),
       set('cp', i32.add(get('c'), i32.mul(get('r'), get('nb')))),
       set('jb', i32.const(0)),
-      columns(16 * WIDE, vectorBlock(WIDE)),
-      columns(16, vectorBlock(1)),
+      ...BLOCKS.map((V) => columns(16 * V, vectorBlock(V))),
       columns(4, scalarColumn)),
   );
 }
