@@ -23,6 +23,12 @@
  *   sparse off   useSparseInputs(0): every product dense, as before the sparse path existed
  *   dense input, sparse on / off: the same pairs with inverted pixels (1 − pixel, density ~0.99), so the
  *                density check turns the sparse path off by itself; shows what the check costs a dense input
+ * Then the floor, which says how far the step could shrink if only its products were left: the products
+ * each run of the step asked for (every gemm's shape and count; the sparse products' nonzeros × n), each
+ * timed alone in a loop on data already in cache at its best of 7 rounds, and the seconds an epoch
+ * would take with nothing but those products; and this core's arithmetic peak (`peakProbeBytes`: a
+ * register-only loop of the variant's f32x4 multiply-adds), against which the kernels' best rates and
+ * an epoch's multiply-adds are set.
  * --to97: instead, train the example (validation every epoch, seed 0) until val_binary_accuracy first
  * reaches 0.97, sparse on and then off, and print the epoch and the wall and CPU seconds (training and
  * validation) it took.
@@ -30,7 +36,7 @@
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { Rng, SPARSE_MAX_DENSITY, kernelVariant, kernels, useBackend, useSparseInputs, type Kernels } from '@tsnn/tensor';
-import { registerBackend } from '@tsnn/tensor/internal';
+import { PEAK_CHAINS, peakProbeBytes, registerBackend, sparseCount, type SparseMatrix } from '@tsnn/tensor/internal';
 import { threadCount, useThreads } from '@tsnn/tensor/pool.node';
 import { contrastiveLoss, evaluate, fit, type PairData } from '@tsnn/layers';
 import { RMSprop } from '@tsnn/optimizers';
@@ -90,7 +96,26 @@ function timed<A extends unknown[], R>(cat: Category, fn: (...a: A) => R): (...a
 
 await setup();
 const base = kernels();
-const wrapped = Object.fromEntries(Object.entries(base).map(([name, v]) =>
+
+/**
+ * The products a step asks for, counted as the step runs: every gemm's shape (for the floor below),
+ * and the sparse products' multiply-adds (nonzeros × n) with one real first-layer input kept to time them on.
+ */
+const products = { shapes: new Map<string, number>(), sparseMacs: 0, sample: null as SparseMatrix | null };
+const counting: Kernels = {
+  ...base,
+  gemm(transA, transB, m, n, k, a, b, beta, c) {
+    const key = `${+transA},${+transB},${m},${n},${k}`;
+    products.shapes.set(key, (products.shapes.get(key) ?? 0) + 1);
+    base.gemm(transA, transB, m, n, k, a, b, beta, c);
+  },
+  sparseGemm(transX, s, n, b, beta, c) {
+    products.sparseMacs += sparseCount(s) * n;
+    if (!products.sample && s.cols > s.rows) products.sample = { ...s, data: base.alloc(s.data.length) }, products.sample.data.set(s.data); // a first-layer input (x: [batch, 784])
+    base.sparseGemm(transX, s, n, b, beta, c);
+  },
+};
+const wrapped = Object.fromEntries(Object.entries(counting).map(([name, v]) =>
   [name, typeof v === 'function' && KERNEL_CATEGORY[name] ? timed(KERNEL_CATEGORY[name], v as (...a: unknown[]) => unknown) : v])) as unknown as Kernels;
 registerBackend('wasm', () => wrapped);
 useBackend('wasm', variant);
@@ -128,6 +153,9 @@ interface Profile {
   validationSeconds: number;
   validationByClock: number;
   density: number;
+  /** The products of one training step and of one validation pass, with their floor (below). */
+  stepFloor: Floor;
+  validationFloor: Floor;
 }
 
 function profile(name: string, sparseDensity: number, dense: boolean): Profile {
@@ -148,6 +176,7 @@ function profile(name: string, sparseDensity: number, dense: boolean): Profile {
       onBatchEnd: (batch) => {
         if (batch + 1 !== WARMUP) return; // batches count from 0: this is the end of the warm-up
         spent.clear();
+        resetProducts();
         t0 = performance.now();
         cpu0 = cpuMs();
       },
@@ -156,11 +185,99 @@ function profile(name: string, sparseDensity: number, dense: boolean): Profile {
   const totalMs = performance.now() - t0, cpuStepMs = (cpuMs() - cpu0) / steps;
   const stepByClock = threads > 1 ? totalMs / steps : cpuStepMs;
   const perCategory = new Map(spent);
+  const stepFloor = floor(steps);
+  resetProducts();
   const v0 = performance.now(), vc0 = clock();
   evaluate(model, testData, { batchSize: BATCH, loss: contrastiveLoss });
   const validationSeconds = (performance.now() - v0) / 1000, validationByClock = (clock() - vc0) / 1000;
+  const validationFloor = floor(1);
   for (const [k, v] of perCategory) perCategory.set(k, v / steps);
-  return { name, stepMs: totalMs / steps, stepByClock, perCategory, validationSeconds, validationByClock, density, cpuStepMs };
+  return { name, stepMs: totalMs / steps, stepByClock, perCategory, validationSeconds, validationByClock, density, cpuStepMs, stepFloor, validationFloor };
+}
+
+function resetProducts(): void {
+  products.shapes.clear();
+  products.sparseMacs = 0;
+}
+
+/**
+ * The floor of the products counted since resetProducts(), per one of `per` (steps, or 1 for a whole
+ * validation): each gemm shape and the sparse products timed alone, in a loop on data already in cache,
+ * at the best of 7 rounds (`bestMs`), times how often they were asked for. It is what the products
+ * would take if nothing else ran and every one ran at its best speed on this machine; the profile's
+ * "gemm" and "sparse gemm" rows are what they took inside the step.
+ */
+interface Floor {
+  gemmMs: number;
+  sparseMs: number;
+  denseMacs: number;
+  sparseMacs: number;
+}
+
+const bestCache = new Map<string, number>();
+function floor(per: number): Floor {
+  let gemmMs = 0, denseMacs = 0;
+  for (const [key, count] of products.shapes) {
+    const [tA, tB, m, n, k] = key.split(',').map(Number);
+    if (!bestCache.has(key)) {
+      const a = base.alloc(m * k).fill(0.5), b = base.alloc(k * n).fill(0.25), c = base.alloc(m * n);
+      bestCache.set(key, bestMs(() => base.gemm(tA === 1, tB === 1, m, n, k, a, b, 0, c)));
+    }
+    gemmMs += (count * bestCache.get(key)!) / per;
+    denseMacs += (count * m * n * k) / per;
+  }
+  const sparseMacs = products.sparseMacs / per;
+  return { gemmMs, sparseMs: sparseMacs / sparseMacsPerMs(), denseMacs, sparseMacs };
+}
+
+/** The sparse kernel's best rate: a real first-layer input (kept from the run), x·W and xᵀ·dz alternately. */
+let sparseRate = 0;
+function sparseMacsPerMs(): number {
+  const s = products.sample;
+  if (sparseRate || !s) return sparseRate || Infinity;
+  const n = 128, w = base.alloc(s.cols * n).fill(0.25), y = base.alloc(s.rows * n), dw = base.alloc(s.cols * n);
+  const ms = bestMs(() => {
+    base.sparseGemm(false, s, n, w, 0, y);
+    base.sparseGemm(true, s, n, y, 0, dw);
+  });
+  sparseRate = (2 * sparseCount(s) * n) / ms;
+  return sparseRate;
+}
+
+/** The part of the WebAssembly API used here (this package compiles without the DOM's types). */
+interface WasmApi {
+  Memory: new (limits: { initial: number; maximum: number }) => unknown;
+  Module: new (bytes: Uint8Array) => unknown;
+  Instance: new (module: unknown, imports: object) => { exports: Record<string, unknown> };
+}
+
+/**
+ * This core's arithmetic peak in G multiply-adds/s: the register-only loop of `peakProbeBytes` (the
+ * variant's multiply-add, 12 independent f32x4 chains, no memory traffic), best of 7 rounds.
+ */
+function peakMacsPerMs(): number {
+  const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const memory = new wa.Memory({ initial: 1, maximum: 1 });
+  const { exports } = new wa.Instance(new wa.Module(peakProbeBytes(kernelVariant())), { env: { memory } });
+  const peak = exports.peak as (p: number, turns: number) => void;
+  const turns = 100_000;
+  return (turns * PEAK_CHAINS * 4) / bestMs(() => peak(0, turns));
+}
+
+/** Best of 7 rounds of the mean time of `fn` over a round of ≥ 20 ms (by the categories' clock). */
+function bestMs(fn: () => void): number {
+  for (let i = 0; i < 20; i++) fn(); // warm-up: compiled and in cache
+  let best = Infinity;
+  for (let round = 0; round < 7; round++) {
+    let calls = 0;
+    const t0 = clock();
+    do {
+      fn();
+      calls++;
+    } while (clock() - t0 < 20);
+    best = Math.min(best, (clock() - t0) / calls);
+  }
+  return best;
 }
 
 function cpuMs(): number {
@@ -214,6 +331,23 @@ if (values.to97) {
   console.log(`| validation, ${clockName} s per 10k pairs | ${runs.map((r) => r.validationByClock.toFixed(3)).join(' | ')} |`);
   console.log(`| s per epoch, wall (${STEPS_PER_EPOCH.toFixed(0)} steps + validation) | ${runs.map((r) => ((r.stepMs * STEPS_PER_EPOCH) / 1000 + r.validationSeconds).toFixed(2)).join(' | ')} |`);
   console.log(`| **s per epoch, ${clockName} (${STEPS_PER_EPOCH.toFixed(0)} steps + validation)** | ${runs.map((r) => `**${((r.stepByClock * STEPS_PER_EPOCH) / 1000 + r.validationByClock).toFixed(2)}**`).join(' | ')} |`);
+  const epochFloor = (r: Profile) => (STEPS_PER_EPOCH * (r.stepFloor.gemmMs + r.stepFloor.sparseMs) + r.validationFloor.gemmMs + r.validationFloor.sparseMs) / 1000;
+  console.log(`\nThe floor: each product of the step timed alone, in a loop on data in cache, at its best of 7 rounds (wasm, 1 thread), times how often the step asks for it.`);
+  console.log(`| per step | ${runs.map((r) => r.name).join(' | ')} |`);
+  console.log(`|---|${runs.map(() => '---:').join('|')}|`);
+  console.log(`| dense multiply-adds (M) | ${runs.map((r) => (r.stepFloor.denseMacs / 1e6).toFixed(1)).join(' | ')} |`);
+  console.log(`| sparse multiply-adds (M, nonzeros only) | ${runs.map((r) => (r.stepFloor.sparseMacs / 1e6).toFixed(1)).join(' | ')} |`);
+  console.log(`| gemm floor, ms | ${runs.map((r) => r.stepFloor.gemmMs.toFixed(3)).join(' | ')} |`);
+  console.log(`| sparse gemm floor, ms | ${runs.map((r) => r.stepFloor.sparseMs.toFixed(3)).join(' | ')} |`);
+  console.log(`| everything else (step − the products as run), ms | ${runs.map((r) => (r.stepByClock - (r.perCategory.get('gemm') ?? 0) - (r.perCategory.get('sparse gemm') ?? 0)).toFixed(3)).join(' | ')} |`);
+  console.log(`| **s per epoch from the products' floor alone** (${STEPS_PER_EPOCH.toFixed(0)} steps + validation) | ${runs.map((r) => `**${epochFloor(r).toFixed(2)}**`).join(' | ')} |`);
+  const peak = peakMacsPerMs(), on = runs[0];
+  const macsPerEpoch = STEPS_PER_EPOCH * (on.stepFloor.denseMacs + on.stepFloor.sparseMacs) + on.validationFloor.denseMacs + on.validationFloor.sparseMacs;
+  const gemmRate = (on.stepFloor.denseMacs / on.stepFloor.gemmMs) / 1e6, sparseRateG = (on.stepFloor.sparseMacs / on.stepFloor.sparseMs) / 1e6;
+  console.log(`\nThis core's ${kernelVariant()} f32x4 peak (a loop of ${PEAK_CHAINS} independent multiply-add chains, no memory): ${(peak / 1e6).toFixed(1)} G multiply-adds/s ` +
+    `(${(2 * peak / 1e6).toFixed(0)} GFLOP/s). The step's gemms at their best: ${gemmRate.toFixed(1)} G/s (${(100 * gemmRate * 1e6 / peak).toFixed(0)}% of it); ` +
+    `the sparse products: ${sparseRateG.toFixed(1)} G/s (${(100 * sparseRateG * 1e6 / peak).toFixed(0)}%). ` +
+    `With the sparse path on, an epoch asks for ${(macsPerEpoch / 1e9).toFixed(2)} G multiply-adds: ${(macsPerEpoch / peak / 1000).toFixed(2)} s at the peak itself, with nothing else running.`);
   console.log(`\nload average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 Rng.prototype.fillMask = fillMask;

@@ -13,3 +13,4 @@ export { rngStateProblem } from './rng.js';
 export { prefix } from './workspace.js';
 export { newFloats, fmtBytes } from './floats.js';
 export { heapStats } from './heap-stats.js';
+export { peakProbeBytes, PEAK_CHAINS } from './wasm/peak.js';
