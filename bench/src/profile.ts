@@ -10,7 +10,7 @@
  *   sparse gemm     sparseGemm: the first Dense layer's x·W and xᵀ·dz on the sparse path
  *   sparsify        listing the input's nonzeros (and, above the threshold, only counting them)
  *   element-wise    addBias, sumRows, relu, sigmoid and their backwards, sub, mul (dropout's product)
- *   dropout masks   Rng.fillMask: the uniform draws of the dropout masks
+ *   dropout masks   Rng.fillMask (Kernels.fillMask): the uniform draws of the dropout masks
  *   batch gather    PairData.gather: copying a batch's pixel bytes and scaling them (bytesToFloat)
  *   optimizer       rmsprop
  *   other           the rest of the step: layer and loss code in TypeScript, workspace, fit's loop
@@ -25,7 +25,7 @@
  *                density check turns the sparse path off by itself; shows what the check costs a dense input
  * Then the floor, which says how far the step could shrink if only its products were left: the products
  * each run of the step asked for (every gemm's shape and count; the sparse products' nonzeros × n), each
- * timed alone in a loop on data already in cache at its best of 7 rounds, and the seconds an epoch
+ * timed alone in a loop on data already in cache at its best of 15 rounds, and the seconds an epoch
  * would take with nothing but those products; and this core's arithmetic peak (`peakProbeBytes`: a
  * register-only loop of the variant's f32x4 multiply-adds), against which the kernels' best rates and
  * an epoch's multiply-adds are set.
@@ -65,7 +65,7 @@ type Category = (typeof CATEGORIES)[number];
 const KERNEL_CATEGORY: Record<string, Category> = {
   gemm: 'gemm', sparseGemm: 'sparse gemm', sparsify: 'sparsify', rmsprop: 'optimizer', adam: 'optimizer',
   addBias: 'element-wise', sumRows: 'element-wise', relu: 'element-wise', reluBackward: 'element-wise', sigmoid: 'element-wise',
-  sigmoidBackward: 'element-wise', sub: 'element-wise', mul: 'element-wise', bytesToFloat: 'element-wise',
+  sigmoidBackward: 'element-wise', sub: 'element-wise', mul: 'element-wise', bytesToFloat: 'element-wise', fillMask: 'dropout masks',
 };
 
 /**
@@ -203,7 +203,7 @@ function resetProducts(): void {
 /**
  * The floor of the products counted since resetProducts(), per one of `per` (steps, or 1 for a whole
  * validation): each gemm shape and the sparse products timed alone, in a loop on data already in cache,
- * at the best of 7 rounds (`bestMs`), times how often they were asked for. It is what the products
+ * at the best of 15 rounds (`bestMs`), times how often they were asked for. It is what the products
  * would take if nothing else ran and every one ran at its best speed on this machine; the profile's
  * "gemm" and "sparse gemm" rows are what they took inside the step.
  */
@@ -253,7 +253,7 @@ interface WasmApi {
 
 /**
  * This core's arithmetic peak in G multiply-adds/s: the register-only loop of `peakProbeBytes` (the
- * variant's multiply-add, 12 independent f32x4 chains, no memory traffic), best of 7 rounds.
+ * variant's multiply-add, 12 independent f32x4 chains, no memory traffic), best of 15 rounds.
  */
 function peakMacsPerMs(): number {
   const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -264,11 +264,11 @@ function peakMacsPerMs(): number {
   return (turns * PEAK_CHAINS * 4) / bestMs(() => peak(0, turns));
 }
 
-/** Best of 7 rounds of the mean time of `fn` over a round of ≥ 20 ms (by the categories' clock). */
+/** Best of 15 rounds of the mean time of `fn` over a round of ≥ 20 ms (by the categories' clock). */
 function bestMs(fn: () => void): number {
   for (let i = 0; i < 20; i++) fn(); // warm-up: compiled and in cache
   let best = Infinity;
-  for (let round = 0; round < 7; round++) {
+  for (let round = 0; round < 15; round++) {
     let calls = 0;
     const t0 = clock();
     do {
@@ -332,7 +332,7 @@ if (values.to97) {
   console.log(`| s per epoch, wall (${STEPS_PER_EPOCH.toFixed(0)} steps + validation) | ${runs.map((r) => ((r.stepMs * STEPS_PER_EPOCH) / 1000 + r.validationSeconds).toFixed(2)).join(' | ')} |`);
   console.log(`| **s per epoch, ${clockName} (${STEPS_PER_EPOCH.toFixed(0)} steps + validation)** | ${runs.map((r) => `**${((r.stepByClock * STEPS_PER_EPOCH) / 1000 + r.validationByClock).toFixed(2)}**`).join(' | ')} |`);
   const epochFloor = (r: Profile) => (STEPS_PER_EPOCH * (r.stepFloor.gemmMs + r.stepFloor.sparseMs) + r.validationFloor.gemmMs + r.validationFloor.sparseMs) / 1000;
-  console.log(`\nThe floor: each product of the step timed alone, in a loop on data in cache, at its best of 7 rounds (wasm, 1 thread), times how often the step asks for it.`);
+  console.log(`\nThe floor: each product of the step timed alone, in a loop on data in cache, at its best of 15 rounds (wasm, 1 thread), times how often the step asks for it.`);
   console.log(`| per step | ${runs.map((r) => r.name).join(' | ')} |`);
   console.log(`|---|${runs.map(() => '---:').join('|')}|`);
   console.log(`| dense multiply-adds (M) | ${runs.map((r) => (r.stepFloor.denseMacs / 1e6).toFixed(1)).join(' | ')} |`);

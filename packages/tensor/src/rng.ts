@@ -4,6 +4,7 @@
  * One `Rng` is passed explicitly to everything that needs randomness; its state can be read and restored
  * so a run can resume bit-identically.
  */
+import { kernels } from './backend.js';
 import { TsnnError } from './errors.js';
 
 export interface RngState {
@@ -29,7 +30,7 @@ export class Rng {
   private c: number;
   private d: number;
   private spare = NaN;
-  /** The state as words, for drawMask. */
+  /** The state as words, for Kernels.fillMask. */
   private readonly words = new Uint32Array(4);
 
   constructor(seed: number) {
@@ -65,7 +66,8 @@ export class Rng {
 
   /**
    * out[i] = value where a uniform draw is ≥ threshold, else 0, for i < n: a dropout mask (threshold = rate,
-   * value = 1 / (1 − rate)). The same draws, in the same order, as n calls of uniform(), in one tight loop.
+   * value = 1 / (1 − rate)). The same draws, in the same order, as n calls of uniform(), in one tight loop
+   * of the active backend (`Kernels.fillMask`: the same bits on every backend).
    */
   fillMask(out: Float32Array, n: number, threshold: number, value: number): void {
     const s = this.words;
@@ -73,7 +75,7 @@ export class Rng {
     s[1] = this.b;
     s[2] = this.c;
     s[3] = this.d;
-    drawMask(s, out, n, threshold, value);
+    kernels().fillMask(s, out, n, threshold, value);
     this.a = s[0];
     this.b = s[1];
     this.c = s[2];
@@ -149,19 +151,3 @@ export function rngStateProblem(state: unknown): string | null {
  * a method call per draw costs several times more. Measured on Node 20: the same loop as an Rng method
  * starting from the object's fields ran about 4× slower inside a training step than this function.
  */
-function drawMask(state: Uint32Array, out: Float32Array, n: number, threshold: number, value: number): void {
-  let a = state[0], b = state[1], c = state[2], d = state[3];
-  for (let i = 0; i < n; i++) {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = (b ^ (b >>> 9)) >>> 0;
-    b = (c + (c << 3)) >>> 0;
-    c = ((c << 21) | (c >>> 11)) >>> 0;
-    c = (c + t) >>> 0;
-    out[i] = +(t / 4294967296 >= threshold) * value;
-  }
-  state[0] = a;
-  state[1] = b;
-  state[2] = c;
-  state[3] = d;
-}

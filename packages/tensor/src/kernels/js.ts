@@ -17,6 +17,7 @@
  *   with a constant offset, ~8% faster than a Float64Array.
  */
 import type { Kernels } from './kernels.js';
+import { drawMask } from './mask.js';
 import { sparseGemmJs, sparsifyJs } from './sparse-js.js';
 import { jsAlloc } from '../floats.js';
 
@@ -163,6 +164,7 @@ export const jsKernels: Kernels = {
       theta[i] -= (alpha * mi) / (Math.sqrt(vi) + eps);
     }
   },
+  fillMask: drawMask,
   bytesToFloat(x, y, n, div) {
     const q = quotients(Math.fround(div));
     for (let i = 0; i < n; i++) y[i] = q[x[i]];

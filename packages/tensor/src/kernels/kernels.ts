@@ -53,6 +53,12 @@ export interface Kernels {
    * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − alpha·m / (sqrt(v) + ε).
    */
   adam(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number, alpha: number, beta1: number, beta2: number, eps: number): void;
+  /**
+   * A dropout mask from `Rng`'s generator: out[i] = value where the i-th draw's uniform (t / 2³²) is
+   * ≥ threshold, else 0, for i < n; state: the generator's four 32-bit words, advanced past the n draws.
+   * The same draws and bits on every backend (reference: `drawMask` in mask.ts).
+   */
+  fillMask(state: Uint32Array, out: Float32Array, n: number, threshold: number, value: number): void;
   /** y = x / div for bytes x (e.g. pixels / 255), div taken as a float32, each quotient rounded once to float32. */
   bytesToFloat(x: Uint8Array, y: Float32Array, n: number, div: number): void;
 }

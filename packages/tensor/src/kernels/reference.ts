@@ -3,6 +3,7 @@
  * and they are slow on purpose: one multiply-add per loop turn, no blocking.
  */
 import type { Kernels } from './kernels.js';
+import { drawMask } from './mask.js';
 import { sparseInts, sparseLayout, type SparseMatrix } from './sparse.js';
 import { newFloats } from '../floats.js';
 
@@ -123,6 +124,7 @@ export const referenceKernels: Kernels = {
       theta[i] -= (alpha * m[i]) / (Math.sqrt(v[i]) + eps);
     }
   },
+  fillMask: drawMask,
   bytesToFloat(x, y, n, div) {
     for (let i = 0; i < n; i++) y[i] = Math.fround(x[i] / Math.fround(div));
   },

@@ -7,12 +7,14 @@
  * place; others are copied into scratch, and outputs copied back (see `heap.ts`).
  */
 import type { KernelVariant, Kernels } from '../kernels/kernels.js';
+import { drawMask } from '../kernels/mask.js';
 import { sparseCount, sparseLayout } from '../kernels/sparse.js';
 import { assemble, type FuncDef } from './assembler.js';
 import { bytesToFloat } from './bytes.js';
 import { elementwiseKernels } from './elementwise.js';
 import { TILES, gemmPacked, type Tile } from './gemm.js';
 import { Heap } from './heap.js';
+import { fillMask } from './mask.js';
 import { packCols, packRows } from './pack.js';
 import { relaxedSimdSupported } from './relaxed.js';
 import { sparseGemm, sparsify } from './sparse.js';
@@ -47,7 +49,7 @@ export interface WasmRuntime {
 export function wasmFunctions(variant: KernelVariant = 'strict'): FuncDef[] {
   const { mr, nr } = TILES[variant];
   const widths = [...new Set([mr, nr])];
-  return [gemmPacked(variant), ...widths.flatMap((w) => [packRows(w), packCols(w)]), ...elementwiseKernels(variant), bytesToFloat(), sparsify(), sparseGemm(variant)];
+  return [gemmPacked(variant), ...widths.flatMap((w) => [packRows(w), packCols(w)]), ...elementwiseKernels(variant), bytesToFloat(), fillMask(), sparsify(), sparseGemm(variant)];
 }
 
 /** The module's bytes (imports `env.memory`, shared unless told). */
@@ -191,6 +193,13 @@ function wrap(heap: Heap, x: Record<string, WasmFn>, variant: KernelVariant, { m
     },
     bytesToFloat(xs, y, n, div) {
       if (n > 0) call(() => x.bytesToFloat(input(xs, n), output(y, n, false), n, div));
+    },
+    fillMask(state, out, n, threshold, value) {
+      const limit = Math.max(0, Math.ceil(threshold * 4294967296)); // u ≥ threshold ⟺ t ≥ limit, for integers t < 2³²
+      if (!(limit <= 0xffffffff)) return drawMask(state, out, n, threshold, value); // nothing kept, or a NaN threshold
+      if (n <= 0) return;
+      const words = new Float32Array(state.buffer, state.byteOffset, 4); // the four words' bytes, staged as they are
+      call(() => x.fillMask(output(words, 4, true), output(out, n, false), n, limit | 0, value));
     },
   };
 }

@@ -25,7 +25,7 @@ export const i32 = {
   eqz: op(0x45), eq: op(0x46), ne: op(0x47), lt_s: op(0x48), lt_u: op(0x49),
   gt_s: op(0x4a), gt_u: op(0x4b), le_s: op(0x4c), ge_s: op(0x4e), ge_u: op(0x4f),
   add: op(0x6a), sub: op(0x6b), mul: op(0x6c), div_u: op(0x6e), rem_u: op(0x70), and: op(0x71), or: op(0x72),
-  shl: op(0x74), shr_s: op(0x75), shr_u: op(0x76),
+  xor: op(0x73), shl: op(0x74), shr_s: op(0x75), shr_u: op(0x76), rotl: op(0x77),
 };
 
 export const f32 = {
@@ -37,6 +37,8 @@ export const f32 = {
   add: op(0x92), sub: op(0x93), mul: op(0x94), div: op(0x95), min: op(0x96), max: op(0x97),
   /** Signed i32 to the nearest f32. */
   convert_i32_s: op(0xb2),
+  /** Unsigned i32 to the nearest f32. */
+  convert_i32_u: op(0xb3),
 };
 
 export const v128 = {
