@@ -70,6 +70,9 @@ export class Rng {
    * of the active backend (`Kernels.fillMask`: the same bits on every backend).
    */
   fillMask(out: Float32Array, n: number, threshold: number, value: number): void {
+    if (!(Number.isInteger(n) && n >= 0 && n <= out.length)) {
+      throw new TsnnError(`Rng.fillMask: n must be an integer from 0 to out.length (${out.length}), got ${n}`);
+    }
     const s = this.words;
     s[0] = this.a;
     s[1] = this.b;

@@ -91,6 +91,15 @@ describe('glorotUniform', () => {
 });
 
 describe('Rng.fillMask', () => {
+  it('refuses a count beyond the output (the wasm kernel would write past it into other buffers) or not a whole number', () => {
+    const rng = new Rng(1), out = new Float32Array(4);
+    for (const n of [5, -1, 1.5, NaN]) {
+      expect(() => rng.fillMask(out, n, 0.1, 1)).toThrow(`Rng.fillMask: n must be an integer from 0 to out.length (4), got ${n}`);
+    }
+    const before = new Rng(1);
+    expect(rng.uint32()).toBe(before.uint32()); // a refused call draws nothing
+  });
+
   it('draws exactly what n calls of uniform() would, and leaves the generator in the same state', () => {
     fc.assert(fc.property(fc.integer(), fc.integer({ min: 0, max: 300 }), fc.double({ min: 0, max: 0.99, noNaN: true }), (seed, n, rate) => {
       const a = new Rng(seed), b = new Rng(seed);
