@@ -14,6 +14,7 @@ const OPS = {
   reluBackward: { inputs: 2, rtol: 0, atol: 0 },
   sigmoidBackward: { inputs: 2, rtol: 1e-6, atol: 1e-7 },
   sub: { inputs: 2, rtol: 0, atol: 0 },
+  neg: { inputs: 1, rtol: 0, atol: 0 },
   mul: { inputs: 2, rtol: 0, atol: 0 },
 } as const;
 type OpName = keyof typeof OPS;
@@ -73,6 +74,14 @@ describe.each(VARIANTS)('wasm element-wise kernels against the reference (%s ker
     const y = new Float32Array(n);
     k.relu(x, y, n);
     expect(Object.is(y[0], 0)).toBe(true); // relu(−0) = +0, as the reference's x > 0 ? x : 0
+  });
+
+  it('neg flips the sign bit exactly as JavaScript does: −0 for +0, +0 for −0, ∓∞, NaN stays NaN (the vector body and the tail)', () => {
+    const k = wasm();
+    const x = Float32Array.of(0, -0, 1.5, -2, Infinity, -Infinity, NaN, 1e-45, -3.4e38);
+    const got = new Float32Array(x.length);
+    k.neg(x, got, x.length);
+    x.forEach((v, i) => expect(Object.is(got[i], Math.fround(-v)), `neg(${v}) gave ${got[i]}`).toBe(true));
   });
 
   it('addBias and sumRows agree on random shapes', () => {

@@ -18,8 +18,7 @@ export class Subtract implements MergeLayer {
     kernels().sub(a.data, b.data, y.data, a.size);
     const backward = (dy: Tensor): [Tensor, Tensor] => {
       const db = outTensor(ctx.workspace, a.shape);
-      const d = db.data, g = dy.data;
-      for (let i = 0; i < d.length; i++) d[i] = -g[i];
+      kernels().neg(dy.data, db.data, a.size); // db = −dy
       return [dy, db];
     };
     return { y, backward: backwardOnce('Subtract', ctx.workspace, backward) };

@@ -141,6 +141,9 @@ export const jsKernels: Kernels = {
   sub(a, b, y, n) {
     for (let i = 0; i < n; i++) y[i] = a[i] - b[i];
   },
+  neg(x, y, n) {
+    for (let i = 0; i < n; i++) y[i] = -x[i];
+  },
   mul(a, b, y, n) {
     for (let i = 0; i < n; i++) y[i] = a[i] * b[i];
   },

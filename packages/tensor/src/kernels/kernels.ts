@@ -44,6 +44,8 @@ export interface Kernels {
   sigmoidBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void;
   /** y = a − b. */
   sub(a: Float32Array, b: Float32Array, y: Float32Array, n: number): void;
+  /** y = −x, element-wise: the sign flipped (−0 for +0, as JavaScript's negation). */
+  neg(x: Float32Array, y: Float32Array, n: number): void;
   /** y = a · b (element-wise). */
   mul(a: Float32Array, b: Float32Array, y: Float32Array, n: number): void;
   /** Keras RMSprop: v ← ρv + (1−ρ)g²; θ ← θ − lr·g / sqrt(v + ε). */

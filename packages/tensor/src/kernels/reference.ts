@@ -108,6 +108,9 @@ export const referenceKernels: Kernels = {
   sub(a, b, y, n) {
     for (let i = 0; i < n; i++) y[i] = a[i] - b[i];
   },
+  neg(x, y, n) {
+    for (let i = 0; i < n; i++) y[i] = -x[i];
+  },
   mul(a, b, y, n) {
     for (let i = 0; i < n; i++) y[i] = a[i] * b[i];
   },

@@ -37,6 +37,9 @@ export const sigmoidBackward = () => map('sigmoidBackward', ['y', 'dy', 'dx'], (
 
 export const sub = () => map('sub', ['a', 'b', 'y'], (L) => [L.store('y', f32x4.sub(L.load('a'), L.load('b')))]);
 
+/** y = −x: the sign bit flipped (−0 for +0, as JavaScript's negation). */
+export const neg = () => map('neg', ['x', 'y'], (L) => [L.store('y', f32x4.neg(L.load('x')))]);
+
 export const mul = () => map('mul', ['a', 'b', 'y'], (L) => [L.store('y', f32x4.mul(L.load('a'), L.load('b')))]);
 
 /**
@@ -118,4 +121,4 @@ export function sumRows(): FuncDef {
 
 /** The element-wise kernels of a variant: sigmoid, rmsprop and adam use `madd`; the rest are the same in both. */
 export const elementwiseKernels = (variant: KernelVariant = 'strict'): FuncDef[] =>
-  [relu(), reluBackward(), sigmoid(variant), sigmoidBackward(), sub(), mul(), rmsprop(variant), adam(variant), addBias(), sumRows()];
+  [relu(), reluBackward(), sigmoid(variant), sigmoidBackward(), sub(), neg(), mul(), rmsprop(variant), adam(variant), addBias(), sumRows()];

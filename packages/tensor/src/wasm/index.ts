@@ -182,6 +182,9 @@ function wrap(heap: Heap, x: Record<string, WasmFn>, variant: KernelVariant, { m
     sub(a, b, y, n) {
       if (n > 0) call(() => x.sub(input(a, n), input(b, n), output(y, n, false), n));
     },
+    neg(xs, y, n) {
+      if (n > 0) call(() => x.neg(input(xs, n), output(y, n, false), n));
+    },
     mul(a, b, y, n) {
       if (n > 0) call(() => x.mul(input(a, n), input(b, n), output(y, n, false), n));
     },
