@@ -14,7 +14,8 @@
  *   batch gather    PairData.gather: copying a batch's pixel bytes and scaling them (bytesToFloat)
  *   optimizer       rmsprop
  *   other           the rest of the step: layer and loss code in TypeScript, workspace, fit's loop
- * Categories and validation are timed in this process's CPU time on 1 thread (the time spent descheduled
+ * Categories and validation are timed in this process's CPU time on 1 thread (all its threads: what V8's
+ * GC and compiler threads spend meanwhile lands in the category that was running; the time spent descheduled
  * by other jobs on a shared machine is left out; wall time is printed beside it), in wall time with --threads.
  * and, per epoch, validation: evaluate() over 10,000 test pairs (its own kernels are not split up).
  *
