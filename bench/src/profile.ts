@@ -112,7 +112,10 @@ const counting: Kernels = {
   },
   sparseGemm(transX, s, n, b, beta, c) {
     products.sparseMacs += sparseCount(s) * n;
-    if (!products.sample && s.cols > s.rows) products.sample = { ...s, data: base.alloc(s.data.length) }, products.sample.data.set(s.data); // a first-layer input (x: [batch, 784])
+    if (!products.sample && s.cols > s.rows) { // a first-layer input (x: [batch, 784]), copied for the floor
+      products.sample = { ...s, data: base.alloc(s.data.length) };
+      products.sample.data.set(s.data);
+    }
     base.sparseGemm(transX, s, n, b, beta, c);
   },
 };

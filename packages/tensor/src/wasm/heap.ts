@@ -32,8 +32,8 @@ import { PAGE_BYTES, type WasmMemory } from './webassembly.js';
 const ALIGN = 16;
 const alignUp = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
 
-/** The arrays kernels take: floats, and bytes (pixels for bytesToFloat). */
-export type KernelArray = Float32Array | Uint8Array;
+/** The arrays kernels take: floats, bytes (pixels for bytesToFloat) and words (the generator state of fillMask). */
+export type KernelArray = Float32Array | Uint8Array | Uint32Array;
 
 interface Staged {
   readonly view: KernelArray;

@@ -201,8 +201,7 @@ function wrap(heap: Heap, x: Record<string, WasmFn>, variant: KernelVariant, { m
       const limit = Math.max(0, Math.ceil(threshold * 4294967296)); // u ≥ threshold ⟺ t ≥ limit, for integers t < 2³²
       if (!(limit <= 0xffffffff)) return drawMask(state, out, n, threshold, value); // nothing kept, or a NaN threshold
       if (n <= 0) return;
-      const words = new Float32Array(state.buffer, state.byteOffset, 4); // the four words' bytes, staged as they are
-      call(() => x.fillMask(output(words, 4, true), output(out, n, false), n, limit | 0, value));
+      call(() => x.fillMask(output(state, 4, true), output(out, n, false), n, limit | 0, value));
     },
   };
 }
